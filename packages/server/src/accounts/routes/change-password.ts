@@ -1,0 +1,42 @@
+/**
+ * POST /api/v1/account/password: needs the current password; ends every other session of
+ * the account in the same transaction as the change.
+ */
+import type { AppContext } from '../../context.js';
+import { recordAudit } from '../../audit/record.js';
+import { ApiError, notAuthenticated } from '../../http/errors.js';
+import { defineRoute } from '../../http/route.js';
+import { actorOf, requireAccount } from '../../http/principal.js';
+import { deleteOtherSessions } from '../../sessions/session-store.js';
+import { passwordWeakness } from '../password.js';
+import { findAccountById, toAccountView } from '../repository.js';
+import { accountSchema, changePasswordBodySchema } from '../schema.js';
+
+export const changePasswordRoute = (ctx: AppContext) =>
+  defineRoute({
+    method: 'POST',
+    url: '/api/v1/account/password',
+    summary: 'Change the password',
+    tag: 'Accounts',
+    auth: 'account',
+    body: changePasswordBodySchema,
+    response: { status: 200, schema: accountSchema, description: 'The account; its other sessions are ended' },
+    async handler({ body, request }) {
+      const principal = requireAccount(request);
+      const account = await findAccountById(ctx.store.db, principal.accountId);
+      if (account === undefined) throw notAuthenticated();
+      if (!(await ctx.passwords.verifyOrWaste(account.password_hash, body.current_password))) {
+        throw new ApiError('FORBIDDEN', 'The current password is wrong', { details: 'current_password does not match' });
+      }
+      const weakness = passwordWeakness(body.new_password, account.email);
+      if (weakness) throw new ApiError('INVALID_INPUT', `Invalid value for new_password`, { details: `new_password: ${weakness}` });
+      const newHash = await ctx.passwords.hash(body.new_password);
+      const now = ctx.clock.now();
+      await ctx.store.db.transaction().execute(async (trx) => {
+        await trx.updateTable('accounts').set({ password_hash: newHash, updated_at: now }).where('id', '=', account.id).execute();
+        await deleteOtherSessions(trx, account.id, principal.sessionId);
+        await recordAudit(trx, { accountId: account.id, type: 'account.password_changed', actor: actorOf(request), at: now });
+      });
+      return toAccountView(account);
+    },
+  });

@@ -1,0 +1,70 @@
+/**
+ * POST /api/v1/auth/signin. Throttled per account and per IP before any password check.
+ * An unknown email and a wrong password get the same 401, after the same argon2 work.
+ */
+import type { AppContext } from '../../context.js';
+import { recordAudit } from '../../audit/record.js';
+import { ApiError } from '../../http/errors.js';
+import { defineRoute } from '../../http/route.js';
+import { publicOriginOf, userAgentOf } from '../../http/principal.js';
+import { crossOriginRefused, originHeaders } from '../../sessions/authenticate.js';
+import { originEvidence } from '../../sessions/csrf.js';
+import { clearAccountFailures, recordSigninFailure, signinRetryAfter } from '../../sessions/signin-throttle.js';
+import { openSession, setSessionCookie } from '../../sessions/start-session.js';
+import { findAccountByEmail, toAccountView } from '../repository.js';
+import { accountSchema, normalizeEmail, signinBodySchema } from '../schema.js';
+
+const invalidCredentials = () =>
+  new ApiError('UNAUTHORIZED', 'Invalid email or password', { details: 'Check the email and password and try again' });
+
+const tooManyAttempts = (retryAfter: number) =>
+  new ApiError('RATE_LIMIT_EXCEEDED', 'Too many failed sign-in attempts', {
+    details: `Try again in ${retryAfter} seconds`,
+    headers: { 'retry-after': String(retryAfter) },
+  });
+
+export const signinRoute = (ctx: AppContext) =>
+  defineRoute({
+    method: 'POST',
+    url: '/api/v1/auth/signin',
+    summary: 'Sign in',
+    tag: 'Accounts',
+    auth: 'none',
+    body: signinBodySchema,
+    response: { status: 200, schema: accountSchema, description: 'The account; the session cookie is set' },
+    async handler({ body, request, reply }) {
+      if (originEvidence(originHeaders(request), publicOriginOf(request, ctx.config.publicOrigin)) === 'cross-site') {
+        throw crossOriginRefused();
+      }
+      const who = { emailNormalized: normalizeEmail(body.email), ip: request.ip };
+      const limits = {
+        perAccount: ctx.config.signinMaxFailuresPerAccount,
+        perIp: ctx.config.signinMaxFailuresPerIp,
+        windowMs: ctx.config.signinWindowMs,
+      };
+      const retryAfter = await signinRetryAfter(ctx.store.db, who, limits, ctx.clock.now());
+      if (retryAfter !== undefined) throw tooManyAttempts(retryAfter);
+
+      const account = await findAccountByEmail(ctx.store.db, who.emailNormalized);
+      const passwordMatches = await ctx.passwords.verifyOrWaste(account?.password_hash, body.password);
+      const now = ctx.clock.now();
+      const actor = { type: 'account' as const, id: account?.id ?? null, ip: request.ip, userAgent: userAgentOf(request) };
+
+      if (account === undefined || !passwordMatches) {
+        await recordSigninFailure(ctx.store.db, who, limits.windowMs, now);
+        if (account !== undefined) {
+          await recordAudit(ctx.store.db, { accountId: account.id, type: 'auth.signin_failed', actor, at: now });
+        }
+        throw invalidCredentials();
+      }
+
+      const sessionToken = await ctx.store.db.transaction().execute(async (trx) => {
+        const token = await openSession(ctx, trx, request, account.id);
+        await recordAudit(trx, { accountId: account.id, type: 'auth.signin', actor, at: now });
+        return token;
+      });
+      await clearAccountFailures(ctx.store.db, who.emailNormalized);
+      setSessionCookie(ctx, request, reply, sessionToken);
+      return toAccountView(account);
+    },
+  });

@@ -1,0 +1,27 @@
+/** POST /api/v1/auth/signout: ends the presenting session and clears its cookie. */
+import { z } from 'zod';
+import type { AppContext } from '../../context.js';
+import { recordAudit } from '../../audit/record.js';
+import { defineRoute } from '../../http/route.js';
+import { actorOf, requireAccount } from '../../http/principal.js';
+import { deleteSession } from '../../sessions/session-store.js';
+import { clearSessionCookie } from '../../sessions/start-session.js';
+
+export const signoutRoute = (ctx: AppContext) =>
+  defineRoute({
+    method: 'POST',
+    url: '/api/v1/auth/signout',
+    summary: 'Sign out',
+    tag: 'Accounts',
+    auth: 'account',
+    response: { status: 200, schema: z.object({ signed_out: z.literal(true) }), description: 'The session is over' },
+    async handler({ request, reply }) {
+      const { accountId, sessionId } = requireAccount(request);
+      await ctx.store.db.transaction().execute(async (trx) => {
+        await deleteSession(trx, sessionId);
+        await recordAudit(trx, { accountId, type: 'auth.signout', actor: actorOf(request), at: ctx.clock.now() });
+      });
+      clearSessionCookie(request, reply);
+      return { signed_out: true as const };
+    },
+  });

@@ -1,0 +1,56 @@
+/** POST /api/v1/auth/signup: creates an account and signs it in (201, session cookie). */
+import type { AppContext } from '../../context.js';
+import { ApiError } from '../../http/errors.js';
+import { defineRoute } from '../../http/route.js';
+import { publicOriginOf } from '../../http/principal.js';
+import { isUniqueViolation } from '../../store/store.js';
+import { newId } from '../../store/ids.js';
+import { crossOriginRefused, originHeaders } from '../../sessions/authenticate.js';
+import { originEvidence } from '../../sessions/csrf.js';
+import { openSession, setSessionCookie } from '../../sessions/start-session.js';
+import { findAccountByEmail, toAccountView, type AccountRow } from '../repository.js';
+import { accountSchema, normalizeEmail, signupBodySchema } from '../schema.js';
+
+const emailTaken = () =>
+  new ApiError('CONFLICT', 'An account with this email already exists', { details: 'Sign in instead, or use another email' });
+
+export const signupRoute = (ctx: AppContext) =>
+  defineRoute({
+    method: 'POST',
+    url: '/api/v1/auth/signup',
+    summary: 'Sign up',
+    tag: 'Accounts',
+    auth: 'none',
+    body: signupBodySchema,
+    response: { status: 201, schema: accountSchema, description: 'The new account; the session cookie is set' },
+    async handler({ body, request, reply }) {
+      if (originEvidence(originHeaders(request), publicOriginOf(request, ctx.config.publicOrigin)) === 'cross-site') {
+        throw crossOriginRefused();
+      }
+      const emailNormalized = normalizeEmail(body.email);
+      if (await findAccountByEmail(ctx.store.db, emailNormalized)) throw emailTaken();
+      const now = ctx.clock.now();
+      const account: AccountRow = {
+        id: newId('acct'),
+        email: body.email,
+        email_normalized: emailNormalized,
+        name: body.name,
+        password_hash: await ctx.passwords.hash(body.password),
+        plan: 'free',
+        created_at: now,
+        updated_at: now,
+      };
+      let sessionToken: string;
+      try {
+        sessionToken = await ctx.store.db.transaction().execute(async (trx) => {
+          await trx.insertInto('accounts').values(account).execute();
+          return openSession(ctx, trx, request, account.id);
+        });
+      } catch (error) {
+        if (isUniqueViolation(error)) throw emailTaken();
+        throw error;
+      }
+      setSessionCookie(ctx, request, reply, sessionToken);
+      return toAccountView(account);
+    },
+  });

@@ -1,0 +1,54 @@
+/**
+ * Audit records. Each is written with the same transaction handle as the change it
+ * describes, so a change and its record commit together or not at all. Nothing in the
+ * API updates or deletes them.
+ */
+import type { Kysely, Transaction } from 'kysely';
+import type { Database } from '../store/schema.js';
+import { newId } from '../store/ids.js';
+
+export const AUDIT_EVENT_TYPES = [
+  'key.created',
+  'key.revoked',
+  'auth.signin',
+  'auth.signin_failed',
+  'auth.signout',
+  'account.password_changed',
+] as const;
+
+export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
+
+export interface AuditActor {
+  type: 'account' | 'session' | 'system';
+  id: string | null;
+  ip: string | null;
+  userAgent: string | null;
+}
+
+export interface AuditEvent {
+  accountId: string;
+  type: AuditEventType;
+  actor: AuditActor;
+  target?: { type: string; id: string };
+  metadata?: Record<string, string | number | boolean | null>;
+  at: number;
+}
+
+export async function recordAudit(db: Kysely<Database> | Transaction<Database>, event: AuditEvent): Promise<void> {
+  await db
+    .insertInto('audit_events')
+    .values({
+      id: newId('aud'),
+      account_id: event.accountId,
+      type: event.type,
+      actor_type: event.actor.type,
+      actor_id: event.actor.id,
+      target_type: event.target?.type ?? null,
+      target_id: event.target?.id ?? null,
+      ip: event.actor.ip,
+      user_agent: event.actor.userAgent,
+      metadata: event.metadata ? JSON.stringify(event.metadata) : null,
+      created_at: event.at,
+    })
+    .execute();
+}

@@ -1,0 +1,121 @@
+/**
+ * Server configuration from environment variables, each with a documented default
+ * (see the README). An invalid value fails start-up with one line naming the variable;
+ * values are never echoed, since some (DATABASE_URL) may hold a password.
+ */
+import { z } from 'zod';
+import { parseDatabaseUrl, type DatabaseTarget } from '../store/database-url.js';
+
+export type TrustProxy = boolean | number | string[];
+
+export interface Config {
+  port: number;
+  host: string;
+  database: DatabaseTarget;
+  databasePoolSize: number;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  trustProxy: TrustProxy;
+  /** Origin that state-changing cookie requests must come from; undefined means the request's own. */
+  publicOrigin: string | undefined;
+  metricsPublic: boolean;
+  bodyLimitBytes: number;
+  sessionTtlMs: number;
+  signinMaxFailuresPerAccount: number;
+  signinMaxFailuresPerIp: number;
+  signinWindowMs: number;
+  verifyCacheSize: number;
+  verifyCacheTtlMs: number;
+  batchFlushIntervalMs: number;
+}
+
+export class ConfigError extends Error {}
+
+const integer = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const flag = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => ['true', '1', 'yes'].includes(v));
+
+const variables = {
+  PORT: integer(0, 65535).default(8080),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DATABASE_URL: z.string().min(1).default('./data/skytells.db'),
+  DATABASE_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/).optional(),
+  DATABASE_POOL_SIZE: integer(1, 1000).default(10),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  TRUST_PROXY: z.string().default('false'),
+  PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  METRICS_PUBLIC: flag.default(false),
+  BODY_LIMIT_BYTES: integer(1024, 100 * 1024 * 1024).default(1024 * 1024),
+  SESSION_TTL_DAYS: integer(1, 365).default(30),
+  SIGNIN_MAX_FAILURES_PER_ACCOUNT: integer(1, 1_000_000).default(10),
+  SIGNIN_MAX_FAILURES_PER_IP: integer(1, 1_000_000).default(50),
+  SIGNIN_WINDOW_SECONDS: integer(1, 86_400).default(900),
+  VERIFY_CACHE_SIZE: integer(0, 10_000_000).default(100_000),
+  VERIFY_CACHE_TTL_SECONDS: integer(0, 3600).default(30),
+  BATCH_FLUSH_INTERVAL_MS: integer(10, 5000).default(5000),
+} as const;
+
+const expectations: Record<keyof typeof variables, string> = {
+  PORT: 'an integer from 0 to 65535',
+  HOST: 'a host name or address',
+  DATABASE_URL: 'a SQLite file path, a sqlite: URL or a postgres:// URL',
+  DATABASE_SCHEMA: 'a lower-case SQL identifier',
+  DATABASE_POOL_SIZE: 'an integer from 1 to 1000',
+  LOG_LEVEL: 'one of fatal, error, warn, info, debug, trace, silent',
+  TRUST_PROXY: 'true, false, a hop count, or a comma-separated list of addresses or CIDR ranges',
+  PUBLIC_URL: 'an http(s) URL such as https://console.example.com',
+  METRICS_PUBLIC: 'true or false',
+  BODY_LIMIT_BYTES: 'an integer from 1024 to 104857600',
+  SESSION_TTL_DAYS: 'an integer from 1 to 365',
+  SIGNIN_MAX_FAILURES_PER_ACCOUNT: 'a positive integer',
+  SIGNIN_MAX_FAILURES_PER_IP: 'a positive integer',
+  SIGNIN_WINDOW_SECONDS: 'an integer from 1 to 86400',
+  VERIFY_CACHE_SIZE: 'an integer from 0 to 10000000',
+  VERIFY_CACHE_TTL_SECONDS: 'an integer from 0 to 3600',
+  BATCH_FLUSH_INTERVAL_MS: 'an integer from 10 to 5000 (batches are flushed at least every 5 s)',
+};
+
+function parseTrustProxy(value: string): TrustProxy {
+  const v = value.trim().toLowerCase();
+  if (v === 'true') return true;
+  if (v === 'false' || v === '') return false;
+  if (/^\d+$/.test(v)) return Number(v);
+  const entries = v.split(',').map((s) => s.trim());
+  const address = /^(\d{1,3}(\.\d{1,3}){3}|[0-9a-f:]+)(\/\d{1,3})?$|^(loopback|linklocal|uniquelocal)$/;
+  if (entries.every((e) => address.test(e))) return entries;
+  throw new Error('invalid');
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const read = <K extends keyof typeof variables>(name: K): z.output<(typeof variables)[K]> => {
+    const raw = env[name] === '' ? undefined : env[name];
+    const result = variables[name].safeParse(raw);
+    if (!result.success) throw new ConfigError(`Invalid configuration: ${name} must be ${expectations[name]}`);
+    return result.data as z.output<(typeof variables)[K]>;
+  };
+  const guard = <T>(name: keyof typeof variables, parse: () => T): T => {
+    try {
+      return parse();
+    } catch {
+      throw new ConfigError(`Invalid configuration: ${name} must be ${expectations[name]}`);
+    }
+  };
+
+  const publicUrl = read('PUBLIC_URL');
+  return {
+    port: read('PORT'),
+    host: read('HOST'),
+    database: guard('DATABASE_URL', () => parseDatabaseUrl(read('DATABASE_URL'), read('DATABASE_SCHEMA'))),
+    databasePoolSize: read('DATABASE_POOL_SIZE'),
+    logLevel: read('LOG_LEVEL'),
+    trustProxy: guard('TRUST_PROXY', () => parseTrustProxy(read('TRUST_PROXY'))),
+    publicOrigin: publicUrl ? new URL(publicUrl).origin : undefined,
+    metricsPublic: read('METRICS_PUBLIC'),
+    bodyLimitBytes: read('BODY_LIMIT_BYTES'),
+    sessionTtlMs: read('SESSION_TTL_DAYS') * 86_400_000,
+    signinMaxFailuresPerAccount: read('SIGNIN_MAX_FAILURES_PER_ACCOUNT'),
+    signinMaxFailuresPerIp: read('SIGNIN_MAX_FAILURES_PER_IP'),
+    signinWindowMs: read('SIGNIN_WINDOW_SECONDS') * 1000,
+    verifyCacheSize: read('VERIFY_CACHE_SIZE'),
+    verifyCacheTtlMs: read('VERIFY_CACHE_TTL_SECONDS') * 1000,
+    batchFlushIntervalMs: read('BATCH_FLUSH_INTERVAL_MS'),
+  };
+}

@@ -1,0 +1,20 @@
+/** Everything a route or hook needs, built once at start-up (see `server.ts`). */
+import type { Logger } from 'pino';
+import type { Clock } from './clock.js';
+import type { Config } from './config/config.js';
+import type { Metrics } from './http/metrics.js';
+import type { Store } from './store/store.js';
+import type { LastUsedBatch } from './usage/last-used-batch.js';
+import type { CredentialVerifier } from './verify/verifier.js';
+import type { PasswordHasher } from './accounts/password.js';
+
+export interface AppContext {
+  config: Config;
+  store: Store;
+  clock: Clock;
+  logger: Logger;
+  metrics: Metrics;
+  verifier: CredentialVerifier;
+  lastUsed: LastUsedBatch;
+  passwords: PasswordHasher;
+}

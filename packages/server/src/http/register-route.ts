@@ -1,0 +1,43 @@
+/**
+ * Turns a route declaration into a Fastify route: its auth hook runs first (before the
+ * body is read), then params, query and body are validated by the route's zod schemas.
+ */
+import type { FastifyInstance, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
+import type { z } from 'zod';
+import { ApiError } from './errors.js';
+import { PreSerialized, type AnyRoute, type RouteAuth } from './route.js';
+
+export type AuthHooks = Record<Exclude<RouteAuth, 'none'>, (request: FastifyRequest) => Promise<void>>;
+
+function validate<T>(schema: z.ZodType<T> | undefined, value: unknown, part: string): T | undefined {
+  if (schema === undefined) return undefined;
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0]!;
+  const field = issue.path.length > 0 ? issue.path.join('.') : part;
+  throw new ApiError('INVALID_INPUT', `Invalid value for ${field}`, { details: `${field}: ${issue.message}` });
+}
+
+export function registerRoute(app: FastifyInstance, route: AnyRoute, authHooks: AuthHooks): void {
+  const onRequest = route.auth === 'none' ? undefined : (authHooks[route.auth] as onRequestAsyncHookHandler);
+  app.route({
+    method: route.method,
+    url: route.url,
+    ...(onRequest ? { onRequest } : {}),
+    async handler(request, reply) {
+      const result = await route.handler({
+        params: validate(route.params, request.params, 'params'),
+        query: validate(route.query, request.query, 'query'),
+        body: validate(route.body, request.body ?? {}, 'body'),
+        request,
+        reply,
+      });
+      reply.code(route.response.status);
+      if (result instanceof PreSerialized) {
+        reply.type(result.contentType);
+        return result.body;
+      }
+      return result;
+    },
+  });
+}

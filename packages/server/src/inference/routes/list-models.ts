@@ -1,0 +1,24 @@
+/** GET /v1/models: the catalogue, paginated. The default page is serialized once, at start. */
+import { defineRoute, PreSerialized } from '../../http/route.js';
+import { pageOf, pageQuerySchema, paginatedSchema, offsetOf, type PageQuery } from '../../http/pagination.js';
+import type { Model } from '../schema.js';
+import { modelSummarySchema } from '../schema.js';
+import { summaryOf } from '../catalogue.js';
+
+export const listModelsRoute = (models: Model[]) => {
+  const page = (query: PageQuery) =>
+    pageOf(models.slice(offsetOf(query), offsetOf(query) + query.per_page).map(summaryOf), models.length, query);
+  const defaultPage = new PreSerialized(JSON.stringify(page(pageQuerySchema.parse({}))));
+  return defineRoute({
+    method: 'GET',
+    url: '/v1/models',
+    summary: 'List models',
+    tag: 'Inference',
+    auth: 'inference',
+    query: pageQuerySchema,
+    response: { status: 200, schema: paginatedSchema(modelSummarySchema), description: 'A page of the model catalogue' },
+    async handler({ query, request }) {
+      return request.url === '/v1/models' ? defaultPage : page(query);
+    },
+  });
+};

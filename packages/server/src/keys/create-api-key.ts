@@ -1,0 +1,45 @@
+/**
+ * Issues an API key: the row and its audit record commit together, then any cached answer
+ * for the new key's hash is dropped (a negative entry must never hide a key created after
+ * it). The full secret is returned to the caller once and kept nowhere.
+ */
+import { generateApiKey, hashCredential, maskCredential } from '@skytells/credentials';
+import type { AppContext } from '../context.js';
+import { recordAudit, type AuditActor } from '../audit/record.js';
+import { newId } from '../store/ids.js';
+import { commitCredentialChange } from '../verify/commit-credential-change.js';
+import type { ApiKeyRow } from './decisions.js';
+import { insertKey } from './repository.js';
+
+export async function createApiKey(
+  ctx: Pick<AppContext, 'store' | 'verifier' | 'clock'>,
+  input: { accountId: string; name: string; actor: AuditActor },
+  secret: string = generateApiKey(),
+): Promise<{ row: ApiKeyRow; secret: string }> {
+  const now = ctx.clock.now();
+  const row: ApiKeyRow = {
+    id: newId('key'),
+    account_id: input.accountId,
+    name: input.name,
+    key_hash: hashCredential(secret),
+    masked_key: maskCredential(secret),
+    created_at: now,
+    revoked_at: null,
+    last_used_at: null,
+    last_used_ip: null,
+    last_used_user_agent: null,
+  };
+  await commitCredentialChange(ctx, async (trx) => {
+    await insertKey(trx, row);
+    await recordAudit(trx, {
+      accountId: input.accountId,
+      type: 'key.created',
+      actor: input.actor,
+      target: { type: 'api_key', id: row.id },
+      metadata: { name: row.name, masked_key: row.masked_key },
+      at: now,
+    });
+    return { result: undefined, invalidated: [row.key_hash] };
+  });
+  return { row, secret };
+}

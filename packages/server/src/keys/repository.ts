@@ -1,0 +1,62 @@
+/** API-key rows. Every read is scoped by account id, except the verify lookup by hash. */
+import type { Kysely, Transaction } from 'kysely';
+import type { Database } from '../store/schema.js';
+import type { CredentialLookup } from '../verify/verifier.js';
+import type { ApiKeyRow } from './decisions.js';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+export async function insertKey(db: Db, row: ApiKeyRow): Promise<void> {
+  await db.insertInto('api_keys').values(row).execute();
+}
+
+/** Newest first; served by the (account_id, created_at, id) index without a scan or sort. */
+export async function listKeys(db: Db, accountId: string, limit: number, offset: number): Promise<ApiKeyRow[]> {
+  return db
+    .selectFrom('api_keys')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .offset(offset)
+    .execute();
+}
+
+export async function countKeys(db: Db, accountId: string): Promise<number> {
+  const { count } = await db
+    .selectFrom('api_keys')
+    .select((eb) => eb.fn.countAll<number>().as('count'))
+    .where('account_id', '=', accountId)
+    .executeTakeFirstOrThrow();
+  return Number(count);
+}
+
+/** Another account's key is indistinguishable from a missing one. */
+export async function findKey(db: Db, accountId: string, id: string): Promise<ApiKeyRow | undefined> {
+  return db.selectFrom('api_keys').selectAll().where('id', '=', id).where('account_id', '=', accountId).executeTakeFirst();
+}
+
+/** False when a concurrent request revoked it first: that request writes the audit record. */
+export async function markKeyRevoked(db: Db, id: string, revokedAt: number): Promise<boolean> {
+  const result = await db
+    .updateTable('api_keys')
+    .set({ revoked_at: revokedAt })
+    .where('id', '=', id)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  return result.numUpdatedRows === 1n;
+}
+
+/** The verify path's single query: an active key by hash. */
+export function apiKeyLookup(db: Kysely<Database>): CredentialLookup {
+  return async (hash) => {
+    const row = await db
+      .selectFrom('api_keys')
+      .select(['id', 'account_id'])
+      .where('key_hash', '=', hash)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
+    return row ? { kind: 'api_key', credentialId: row.id, accountId: row.account_id, expiresAt: null } : null;
+  };
+}

@@ -1,0 +1,23 @@
+/** POST /api/v1/keys: creates a key and returns the full secret, once. */
+import type { AppContext } from '../../context.js';
+import { defineRoute } from '../../http/route.js';
+import { actorOf, requireAccount } from '../../http/principal.js';
+import { createApiKey } from '../create-api-key.js';
+import { toApiKeyView } from '../decisions.js';
+import { createKeyBodySchema, createdApiKeySchema } from '../schema.js';
+
+export const createKeyRoute = (ctx: AppContext) =>
+  defineRoute({
+    method: 'POST',
+    url: '/api/v1/keys',
+    summary: 'Create an API key',
+    tag: 'API keys',
+    auth: 'account',
+    body: createKeyBodySchema,
+    response: { status: 201, schema: createdApiKeySchema, description: 'The new key, with its secret shown this once' },
+    async handler({ body, request }) {
+      const { accountId } = requireAccount(request);
+      const { row, secret } = await createApiKey(ctx, { accountId, name: body.name, actor: actorOf(request) });
+      return { ...toApiKeyView(row), key: secret };
+    },
+  });

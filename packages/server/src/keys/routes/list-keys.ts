@@ -1,0 +1,27 @@
+/** GET /api/v1/keys: the account's keys, newest first, paginated. */
+import type { AppContext } from '../../context.js';
+import { defineRoute } from '../../http/route.js';
+import { requireAccount } from '../../http/principal.js';
+import { offsetOf, pageOf, pageQuerySchema, paginatedSchema } from '../../http/pagination.js';
+import { toApiKeyView } from '../decisions.js';
+import { countKeys, listKeys } from '../repository.js';
+import { apiKeySchema } from '../schema.js';
+
+export const listKeysRoute = (ctx: AppContext) =>
+  defineRoute({
+    method: 'GET',
+    url: '/api/v1/keys',
+    summary: 'List API keys',
+    tag: 'API keys',
+    auth: 'account',
+    query: pageQuerySchema,
+    response: { status: 200, schema: paginatedSchema(apiKeySchema), description: 'A page of keys, newest first' },
+    async handler({ query, request }) {
+      const { accountId } = requireAccount(request);
+      const [rows, total] = await Promise.all([
+        listKeys(ctx.store.db, accountId, query.per_page, offsetOf(query)),
+        countKeys(ctx.store.db, accountId),
+      ]);
+      return pageOf(rows.map(toApiKeyView), total, query);
+    },
+  });

@@ -1,0 +1,88 @@
+/**
+ * Composition root: opens the store, migrates it, wires the verify path and the batches,
+ * and builds the app. `close()` is the graceful shutdown: stop accepting and drain
+ * in-flight requests, flush every batch, then close the store.
+ */
+import { readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import pino, { type Logger } from 'pino';
+import { systemClock, type Clock } from './clock.js';
+import type { Config } from './config/config.js';
+import type { AppContext } from './context.js';
+import { createPasswordHasher } from './accounts/password.js';
+import { buildApp } from './http/app.js';
+import { createMetrics } from './http/metrics.js';
+import { apiKeyLookup } from './keys/index.js';
+import { loadCatalogue } from './inference/index.js';
+import { openStore } from './store/store.js';
+import { FlushScheduler } from './usage/flush-scheduler.js';
+import { LastUsedBatch } from './usage/last-used-batch.js';
+import { CredentialVerifier } from './verify/verifier.js';
+
+const VERSION: string = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
+
+export interface RunningServer {
+  app: FastifyInstance;
+  ctx: AppContext;
+  /** Base URL the server listens on, e.g. http://127.0.0.1:8080 */
+  url: string;
+  /** Flushes every batch now (tests and shutdown use it). */
+  flushBatches(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  clock?: Clock;
+  logger?: Logger;
+}
+
+export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
+  const logger = options.logger ?? pino({ level: config.logLevel });
+  const clock = options.clock ?? systemClock;
+  const store = await openStore(config.database, { poolSize: config.databasePoolSize });
+  try {
+    await store.migrateToLatest();
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  const metrics = createMetrics();
+  const verifier = new CredentialVerifier({ api_key: apiKeyLookup(store.db) }, clock, metrics, {
+    cacheSize: config.verifyCacheSize,
+    cacheTtlMs: config.verifyCacheTtlMs,
+  });
+  const lastUsed = new LastUsedBatch(store.db, metrics);
+  const scheduler = new FlushScheduler([lastUsed], config.batchFlushIntervalMs, logger);
+  const ctx: AppContext = { config, store, clock, logger, metrics, verifier, lastUsed, passwords: await createPasswordHasher() };
+
+  const app = await buildApp(ctx, {
+    models: loadCatalogue(),
+    version: VERSION,
+    readiness: {
+      database: async () => (await store.ping(), true),
+      migrations: () => store.isAtLatestMigration(),
+    },
+  });
+  await app.listen({ port: config.port, host: config.host });
+  scheduler.start();
+  const { port } = app.server.address() as AddressInfo;
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  logger.info({ url: `http://${host}:${port}`, database: store.dialect, version: VERSION }, 'server listening');
+
+  let closing: Promise<void> | undefined;
+  return {
+    app,
+    ctx,
+    url: `http://${host}:${port}`,
+    flushBatches: () => scheduler.flushAll(),
+    close() {
+      closing ??= (async () => {
+        await app.close();
+        await scheduler.stop();
+        await store.close();
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,103 @@
+/**
+ * Versioned, forward-only migrations shared by SQLite and PostgreSQL. A migration is
+ * written once with Kysely's schema builder using portable types only (text, bigint);
+ * a released migration is never edited, only followed by a new one.
+ */
+import { type Kysely, type Migration, type MigrationProvider } from 'kysely';
+
+const migrations: Record<string, Migration> = {
+  '0001_accounts_sessions_keys': {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('accounts')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('email', 'text', (c) => c.notNull())
+        .addColumn('email_normalized', 'text', (c) => c.notNull().unique())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('password_hash', 'text', (c) => c.notNull())
+        .addColumn('plan', 'text', (c) => c.notNull().defaultTo('free'))
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .execute();
+
+      await db.schema
+        .createTable('sessions')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('account_id', 'text', (c) => c.notNull().references('accounts.id'))
+        .addColumn('token_hash', 'text', (c) => c.notNull().unique())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('expires_at', 'bigint', (c) => c.notNull())
+        .addColumn('ip', 'text')
+        .addColumn('user_agent', 'text')
+        .execute();
+      await db.schema.createIndex('sessions_account').on('sessions').column('account_id').execute();
+
+      await db.schema
+        .createTable('api_keys')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('account_id', 'text', (c) => c.notNull().references('accounts.id'))
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('key_hash', 'text', (c) => c.notNull().unique())
+        .addColumn('masked_key', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('revoked_at', 'bigint')
+        .addColumn('last_used_at', 'bigint')
+        .addColumn('last_used_ip', 'text')
+        .addColumn('last_used_user_agent', 'text')
+        .execute();
+      // Serves "an account's keys, newest first" as an index range: no scan, no sort.
+      await db.schema
+        .createIndex('api_keys_account_created')
+        .on('api_keys')
+        .columns(['account_id', 'created_at', 'id'])
+        .execute();
+
+      await db.schema
+        .createTable('signin_failures')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('email_normalized', 'text', (c) => c.notNull())
+        .addColumn('ip', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex('signin_failures_email')
+        .on('signin_failures')
+        .columns(['email_normalized', 'created_at'])
+        .execute();
+      await db.schema
+        .createIndex('signin_failures_ip')
+        .on('signin_failures')
+        .columns(['ip', 'created_at'])
+        .execute();
+
+      await db.schema
+        .createTable('audit_events')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('account_id', 'text', (c) => c.notNull())
+        .addColumn('type', 'text', (c) => c.notNull())
+        .addColumn('actor_type', 'text', (c) => c.notNull())
+        .addColumn('actor_id', 'text')
+        .addColumn('target_type', 'text')
+        .addColumn('target_id', 'text')
+        .addColumn('ip', 'text')
+        .addColumn('user_agent', 'text')
+        .addColumn('metadata', 'text')
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex('audit_events_account_created')
+        .on('audit_events')
+        .columns(['account_id', 'created_at', 'id'])
+        .execute();
+    },
+  },
+};
+
+/** Name of the newest migration: `/readyz` compares the database against it. */
+export const LATEST_MIGRATION = Object.keys(migrations).sort().at(-1)!;
+
+export const migrationProvider: MigrationProvider = {
+  async getMigrations() {
+    return migrations;
+  },
+};

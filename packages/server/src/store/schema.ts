@@ -1,0 +1,74 @@
+/**
+ * The database schema as Kysely sees it. One schema serves SQLite and PostgreSQL:
+ * - every id is TEXT (a prefixed random string), so no dialect's auto-increment is needed;
+ * - every time is a BIGINT of epoch milliseconds, so date arithmetic is integer arithmetic
+ *   that both dialects compute alike;
+ * - credential secrets never appear: only their SHA-256 (`*_hash`) and a display mask.
+ */
+import type { Generated } from 'kysely';
+
+export interface AccountsTable {
+  id: string;
+  email: string;
+  /** Lower-cased, trimmed email: the unique key that makes emails case-insensitive. */
+  email_normalized: string;
+  name: string;
+  password_hash: string;
+  plan: Generated<string>;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface SessionsTable {
+  id: string;
+  account_id: string;
+  /** SHA-256 of the cookie value; the cookie value itself is never stored. */
+  token_hash: string;
+  created_at: number;
+  expires_at: number;
+  ip: string | null;
+  user_agent: string | null;
+}
+
+export interface ApiKeysTable {
+  id: string;
+  account_id: string;
+  name: string;
+  key_hash: string;
+  masked_key: string;
+  created_at: number;
+  revoked_at: number | null;
+  last_used_at: number | null;
+  last_used_ip: string | null;
+  last_used_user_agent: string | null;
+}
+
+export interface SigninFailuresTable {
+  id: string;
+  email_normalized: string;
+  ip: string;
+  created_at: number;
+}
+
+export interface AuditEventsTable {
+  id: string;
+  account_id: string;
+  type: string;
+  actor_type: string;
+  actor_id: string | null;
+  target_type: string | null;
+  target_id: string | null;
+  ip: string | null;
+  user_agent: string | null;
+  /** JSON text; never holds a secret. */
+  metadata: string | null;
+  created_at: number;
+}
+
+export interface Database {
+  accounts: AccountsTable;
+  sessions: SessionsTable;
+  api_keys: ApiKeysTable;
+  signin_failures: SigninFailuresTable;
+  audit_events: AuditEventsTable;
+}

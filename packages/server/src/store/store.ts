@@ -1,0 +1,124 @@
+/**
+ * The store: one Kysely instance over SQLite (better-sqlite3, WAL) or PostgreSQL (pg pool),
+ * chosen by the database URL. Domain code sees only `store.db` and never branches on the
+ * dialect. Every statement passes through a counter, so tests can prove what the hot path
+ * does (and does not) ask of the database.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import pg from 'pg';
+import type { Database } from './schema.js';
+import { LATEST_MIGRATION, migrationProvider } from './migrations.js';
+import type { DatabaseTarget } from './database-url.js';
+
+export type StatementKind = 'read' | 'write' | 'other';
+export type StatementListener = (kind: StatementKind, sqlText: string) => void;
+
+export interface Store {
+  readonly db: Kysely<Database>;
+  readonly dialect: DatabaseTarget['dialect'];
+  /** Subscribe to every statement the store runs; returns the unsubscribe function. */
+  onStatement(listener: StatementListener): () => void;
+  migrateToLatest(): Promise<void>;
+  isAtLatestMigration(): Promise<boolean>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface StoreOptions {
+  poolSize?: number;
+}
+
+function classify(sqlText: string): StatementKind {
+  const verb = sqlText.trimStart().slice(0, 6).toLowerCase();
+  if (verb === 'select' || verb.startsWith('with')) return 'read';
+  if (verb === 'insert' || verb === 'update' || verb === 'delete') return 'write';
+  return 'other';
+}
+
+function sqliteDialect(file: string): SqliteDialect {
+  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  const database = new BetterSqlite3(file);
+  database.pragma('journal_mode = WAL');
+  // In WAL mode NORMAL survives a process crash: only an OS crash can lose the last commits.
+  database.pragma('synchronous = NORMAL');
+  database.pragma('busy_timeout = 5000');
+  database.pragma('foreign_keys = ON');
+  return new SqliteDialect({ database });
+}
+
+function postgresDialect(url: string, schema: string | undefined, poolSize: number): PostgresDialect {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: poolSize,
+    ...(schema ? { options: `-c search_path=${schema}` } : {}),
+    // BIGINT columns hold epoch milliseconds and counts: both are safe JavaScript numbers.
+    types: {
+      getTypeParser: (oid: number, format?: 'text' | 'binary') =>
+        oid === 20 ? Number : pg.types.getTypeParser(oid, format as 'text'),
+    } as pg.CustomTypesConfig,
+  });
+  return new PostgresDialect({ pool });
+}
+
+export async function openStore(target: DatabaseTarget, options: StoreOptions = {}): Promise<Store> {
+  const listeners = new Set<StatementListener>();
+  if (target.dialect === 'postgres' && target.schema) {
+    await createSchemaIfMissing(target.url, target.schema);
+  }
+  const dialect =
+    target.dialect === 'sqlite'
+      ? sqliteDialect(target.file)
+      : postgresDialect(target.url, target.schema, options.poolSize ?? 10);
+  const db = new Kysely<Database>({
+    dialect,
+    log(event) {
+      if (event.level !== 'query' || listeners.size === 0) return;
+      const text = event.query.sql;
+      const kind = classify(text);
+      for (const listener of listeners) listener(kind, text);
+    },
+  });
+  const migrator = new Migrator({ db, provider: migrationProvider });
+
+  return {
+    db,
+    dialect: target.dialect,
+    onStatement(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    async migrateToLatest() {
+      const { error } = await migrator.migrateToLatest();
+      if (error) throw error;
+    },
+    async isAtLatestMigration() {
+      const all = await migrator.getMigrations();
+      return all.some((m) => m.name === LATEST_MIGRATION && m.executedAt !== undefined);
+    },
+    async ping() {
+      await sql`select 1`.execute(db);
+    },
+    async close() {
+      await db.destroy();
+    },
+  };
+}
+
+async function createSchemaIfMissing(url: string, schema: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(`create schema if not exists "${schema.replaceAll('"', '""')}"`);
+  } finally {
+    await client.end();
+  }
+}
+
+/** True when `error` is a unique-constraint violation, in either dialect. */
+export function isUniqueViolation(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}

@@ -1,0 +1,89 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { generateApiKey, hashCredential } from '@skytells/credentials';
+import { createMetrics } from '../http/metrics.js';
+import { ManualClock } from '../test-support/server.js';
+import { CredentialCache } from './credential-cache.js';
+import { CredentialVerifier, type VerifiedCredential } from './verifier.js';
+
+describe('CredentialCache', () => {
+  test('is bounded, evicting the least recently used entry', () => {
+    const cache = new CredentialCache<number>(3, 60_000);
+    for (const [i, hash] of ['a', 'b', 'c'].entries()) cache.setIfCurrent(hash, i, cache.generation, 0);
+    assert.equal(cache.get('a', 0), 0); // a is now the most recent
+    cache.setIfCurrent('d', 3, cache.generation, 0);
+    assert.equal(cache.size, 3);
+    assert.equal(cache.get('b', 0), undefined, 'b was least recently used');
+    assert.equal(cache.get('a', 0), 0);
+    assert.equal(cache.get('d', 0), 3);
+  });
+
+  test('entries expire after the TTL', () => {
+    const cache = new CredentialCache<string>(10, 1000);
+    cache.setIfCurrent('h', 'v', cache.generation, 0);
+    assert.equal(cache.get('h', 999), 'v');
+    assert.equal(cache.get('h', 1000), undefined);
+  });
+
+  test('a result read before an invalidation is not stored after it', () => {
+    const cache = new CredentialCache<string>(10, 60_000);
+    const generation = cache.generation;
+    cache.invalidate(['other']);
+    cache.setIfCurrent('h', 'stale', generation, 0);
+    assert.equal(cache.get('h', 0), undefined);
+  });
+});
+
+describe('CredentialVerifier', () => {
+  const credential: VerifiedCredential = { kind: 'api_key', credentialId: 'key_1', accountId: 'acct_1', expiresAt: null };
+
+  function deferredLookups() {
+    const calls: Array<(value: VerifiedCredential | null) => void> = [];
+    const lookup = (_hash: string) => new Promise<VerifiedCredential | null>((resolve) => calls.push(resolve));
+    return { calls, lookup };
+  }
+
+  test('concurrent misses for one key share a single lookup', async () => {
+    const { calls, lookup } = deferredLookups();
+    const verifier = new CredentialVerifier({ api_key: lookup }, new ManualClock(), createMetrics(), { cacheSize: 10, cacheTtlMs: 60_000 });
+    const key = generateApiKey();
+    const pending = Array.from({ length: 20 }, () => verifier.verify(key, ['api_key']));
+    assert.equal(calls.length, 1);
+    calls[0]!(credential);
+    for (const result of await Promise.all(pending)) assert.deepEqual(result, credential);
+    assert.deepEqual(await verifier.verify(key, ['api_key']), credential);
+    assert.equal(calls.length, 1, 'later calls hit the cache');
+  });
+
+  test('a request after an invalidation never joins a lookup that began before it', async () => {
+    const { calls, lookup } = deferredLookups();
+    const verifier = new CredentialVerifier({ api_key: lookup }, new ManualClock(), createMetrics(), { cacheSize: 10, cacheTtlMs: 60_000 });
+    const key = generateApiKey();
+    const before = verifier.verify(key, ['api_key']);
+    verifier.invalidate([hashCredential(key)]); // the key was revoked while the lookup ran
+    const afterRevoke = verifier.verify(key, ['api_key']);
+    assert.equal(calls.length, 2, 'the second request started its own lookup');
+    calls[0]!(credential); // the stale read
+    calls[1]!(null); // the read after the revocation
+    assert.deepEqual(await before, credential);
+    assert.equal(await afterRevoke, null);
+    assert.equal(await verifier.verify(key, ['api_key']), null, 'the stale read was not cached');
+  });
+
+  test('a credential past its expiry is refused, even from the cache', async () => {
+    const clock = new ManualClock(1_000);
+    const expiring = { ...credential, expiresAt: 2_000 };
+    const verifier = new CredentialVerifier({ api_key: async () => expiring }, clock, createMetrics(), { cacheSize: 10, cacheTtlMs: 60_000 });
+    const key = generateApiKey();
+    assert.deepEqual(await verifier.verify(key, ['api_key']), expiring);
+    clock.advance(1_000);
+    assert.equal(await verifier.verify(key, ['api_key']), null);
+  });
+
+  test('a kind the route does not accept is refused without a lookup', async () => {
+    let lookups = 0;
+    const verifier = new CredentialVerifier({ api_key: async () => (lookups++, credential) }, new ManualClock(), createMetrics(), { cacheSize: 10, cacheTtlMs: 60_000 });
+    assert.equal(await verifier.verify(generateApiKey(), ['personal_access_token']), null);
+    assert.equal(lookups, 0);
+  });
+});

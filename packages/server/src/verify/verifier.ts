@@ -1,0 +1,92 @@
+/**
+ * The hot path: turns a presented credential into a principal, or null.
+ *
+ * Invariants:
+ * - A missing, malformed or bad-checksum credential is rejected before any I/O.
+ * - A hit in the cache does no I/O at all; the verifier never writes to the database.
+ * - Concurrent misses for one hash share a single lookup; an invalidation detaches that
+ *   shared lookup, so a request arriving after a revocation never joins a stale one.
+ * - Callers cannot tell why a credential failed: every failure is the same `null`.
+ */
+import { hashCredential, parseCredential, type CredentialKind } from '@skytells/credentials';
+import type { Clock } from '../clock.js';
+import type { Metrics } from '../http/metrics.js';
+import { CredentialCache } from './credential-cache.js';
+
+export interface VerifiedCredential {
+  kind: CredentialKind;
+  credentialId: string;
+  accountId: string;
+  /** Set for credentials that stop working at a known time (epoch ms). */
+  expiresAt: number | null;
+}
+
+/** Reads one credential by hash; returns it only when it is currently usable. */
+export type CredentialLookup = (hash: string, now: number) => Promise<VerifiedCredential | null>;
+
+export class CredentialVerifier {
+  private readonly cache: CredentialCache<VerifiedCredential | null>;
+  private readonly inFlight = new Map<string, Promise<VerifiedCredential | null>>();
+
+  constructor(
+    private readonly lookups: Partial<Record<CredentialKind, CredentialLookup>>,
+    private readonly clock: Clock,
+    private readonly metrics: Metrics,
+    options: { cacheSize: number; cacheTtlMs: number },
+  ) {
+    this.cache = new CredentialCache(options.cacheSize, options.cacheTtlMs);
+  }
+
+  async verify(presented: string | undefined, accepted: readonly CredentialKind[]): Promise<VerifiedCredential | null> {
+    if (presented === undefined) return null;
+    const parsed = parseCredential(presented);
+    if (parsed === null || !accepted.includes(parsed.kind)) return null;
+    const lookup = this.lookups[parsed.kind];
+    if (lookup === undefined) return null;
+
+    const hash = hashCredential(presented);
+    const now = this.clock.now();
+    const cached = this.cache.get(hash, now);
+    if (cached !== undefined) {
+      this.metrics.verifyCache.inc({ result: 'hit' });
+      return usableAt(cached, now);
+    }
+    this.metrics.verifyCache.inc({ result: 'miss' });
+    let pending = this.inFlight.get(hash);
+    if (pending === undefined) {
+      const created = this.lookUp(hash, lookup, now);
+      this.inFlight.set(hash, created);
+      const forget = () => {
+        if (this.inFlight.get(hash) === created) this.inFlight.delete(hash);
+      };
+      created.then(forget, forget);
+      pending = created;
+    }
+    return usableAt(await pending, this.clock.now());
+  }
+
+  /** Applies invalidations: the next request with any of these credentials goes to the store. */
+  invalidate(hashes: readonly string[]): void {
+    this.cache.invalidate(hashes);
+    for (const hash of hashes) this.inFlight.delete(hash);
+    this.metrics.invalidationsApplied.inc({}, hashes.length);
+  }
+
+  /** Drops every cached answer, for when invalidations may have been missed. */
+  invalidateAll(): void {
+    this.cache.clear();
+    this.inFlight.clear();
+  }
+
+  private async lookUp(hash: string, lookup: CredentialLookup, now: number): Promise<VerifiedCredential | null> {
+    const generation = this.cache.generation;
+    const found = await lookup(hash, now);
+    this.cache.setIfCurrent(hash, found, generation, this.clock.now());
+    return found;
+  }
+}
+
+function usableAt(credential: VerifiedCredential | null, now: number): VerifiedCredential | null {
+  if (credential === null) return null;
+  return credential.expiresAt !== null && credential.expiresAt <= now ? null : credential;
+}
