@@ -25,7 +25,7 @@ describe('bad input gets a clear 4xx envelope and loses nothing', () => {
   });
   after(() => t.stop());
 
-  const post = (options: { rawBody?: string | Uint8Array; contentType?: string }) =>
+  const post = (options: { rawBody?: string; contentType?: string }) =>
     browser.request('POST', '/api/v1/keys', {
       ...(options.rawBody !== undefined ? { rawBody: options.rawBody } : {}),
       headers: options.contentType ? { 'content-type': options.contentType } : {},

@@ -6,8 +6,14 @@ import type { ApiKeyRow } from './decisions.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
+/** Call inside the creating transaction: it keeps the account's key count in step. */
 export async function insertKey(db: Db, row: ApiKeyRow): Promise<void> {
   await db.insertInto('api_keys').values(row).execute();
+  await db
+    .updateTable('accounts')
+    .set((eb) => ({ api_key_count: eb('api_key_count', '+', 1) }))
+    .where('id', '=', row.account_id)
+    .execute();
 }
 
 /** Newest first; served by the (account_id, created_at, id) index without a scan or sort. */
@@ -24,12 +30,8 @@ export async function listKeys(db: Db, accountId: string, limit: number, offset:
 }
 
 export async function countKeys(db: Db, accountId: string): Promise<number> {
-  const { count } = await db
-    .selectFrom('api_keys')
-    .select((eb) => eb.fn.countAll<number>().as('count'))
-    .where('account_id', '=', accountId)
-    .executeTakeFirstOrThrow();
-  return Number(count);
+  const row = await db.selectFrom('accounts').select('api_key_count').where('id', '=', accountId).executeTakeFirst();
+  return Number(row?.api_key_count ?? 0);
 }
 
 /** Another account's key is indistinguishable from a missing one. */

@@ -11,7 +11,7 @@ import { defineRoute, PreSerialized, type AnyRoute } from '../http/route.js';
 
 export type ReadinessCheck = () => Promise<boolean>;
 
-const isLoopback = (address: string | undefined): boolean =>
+export const isLoopback = (address: string | undefined): boolean =>
   address !== undefined && (address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.'));
 
 const readinessSchema = z.object({ status: z.literal('ready'), checks: z.record(z.string(), z.literal('ok')) });

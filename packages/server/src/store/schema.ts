@@ -15,6 +15,11 @@ export interface AccountsTable {
   name: string;
   password_hash: string;
   plan: Generated<string>;
+  /**
+   * How many API keys the account has ever had (keys are revoked, never deleted), kept in
+   * the transaction that creates each key, so a list's total costs no count over the keys.
+   */
+  api_key_count: Generated<number>;
   created_at: number;
   updated_at: number;
 }

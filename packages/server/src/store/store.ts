@@ -81,7 +81,9 @@ export async function openStore(target: DatabaseTarget, options: StoreOptions = 
       for (const listener of listeners) listener(kind, text);
     },
   });
-  const migrator = new Migrator({ db, provider: migrationProvider });
+  // Qualify the migration tables with the schema, so that another schema's are never taken for ours.
+  const migrationTableSchema = target.dialect === 'postgres' ? target.schema : undefined;
+  const migrator = new Migrator({ db, provider: migrationProvider, ...(migrationTableSchema ? { migrationTableSchema } : {}) });
 
   return {
     db,

@@ -13,7 +13,7 @@ export interface TestResponse<T = any> {
 export interface RequestOptions {
   body?: unknown;
   /** Sent as-is instead of JSON-encoding `body`. */
-  rawBody?: string | Uint8Array;
+  rawBody?: string;
   headers?: Record<string, string>;
   /** Send no Origin header even on a state-changing request. */
   noOrigin?: boolean;
@@ -30,7 +30,7 @@ export class TestClient {
     const headers: Record<string, string> = { ...options.headers };
     if (this.cookie && !options.noCookie) headers.cookie = this.cookie;
     if (method !== 'GET' && method !== 'HEAD' && !options.noOrigin && headers.origin === undefined) headers.origin = this.baseUrl;
-    let body: string | Uint8Array | undefined = options.rawBody;
+    let body: string | undefined = options.rawBody;
     if (options.body !== undefined) {
       body = JSON.stringify(options.body);
       headers['content-type'] ??= 'application/json';

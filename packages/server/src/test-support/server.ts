@@ -34,7 +34,13 @@ export class ManualClock implements Clock {
 export async function startTestServer(env: Record<string, string> = {}, options: { clock?: Clock; db?: TestDatabase } = {}): Promise<TestServer> {
   const db = options.db ?? (await createTestDatabase());
   const config = loadConfig({ PORT: '0', LOG_LEVEL: 'silent', ...db.env, ...env });
-  const server = await startServer(config, { logger: pino({ level: 'silent' }), ...(options.clock ? { clock: options.clock } : {}) });
+  let server: RunningServer;
+  try {
+    server = await startServer(config, { logger: pino({ level: 'silent' }), ...(options.clock ? { clock: options.clock } : {}) });
+  } catch (error) {
+    if (!options.db) await db.drop();
+    throw error;
+  }
   return {
     server,
     db,

@@ -37,6 +37,7 @@ export const signupRoute = (ctx: AppContext) =>
         name: body.name,
         password_hash: await ctx.passwords.hash(body.password),
         plan: 'free',
+        api_key_count: 0,
         created_at: now,
         updated_at: now,
       };
