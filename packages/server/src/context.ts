@@ -6,6 +6,7 @@ import type { Metrics } from './http/metrics.js';
 import type { Store } from './store/store.js';
 import type { LastUsedBatch } from './usage/last-used-batch.js';
 import type { CredentialVerifier } from './verify/verifier.js';
+import type { InvalidationBus } from './verify/invalidation-bus.js';
 import type { PasswordHasher } from './accounts/password.js';
 
 export interface AppContext {
@@ -15,6 +16,7 @@ export interface AppContext {
   logger: Logger;
   metrics: Metrics;
   verifier: CredentialVerifier;
+  invalidations: InvalidationBus;
   lastUsed: LastUsedBatch;
   passwords: PasswordHasher;
 }

@@ -19,6 +19,8 @@ import { openStore } from './store/store.js';
 import { FlushScheduler } from './usage/flush-scheduler.js';
 import { LastUsedBatch } from './usage/last-used-batch.js';
 import { CredentialVerifier } from './verify/verifier.js';
+import { LocalInvalidationBus, type InvalidationBus } from './verify/invalidation-bus.js';
+import { PostgresInvalidationBus } from './verify/postgres-invalidation-bus.js';
 
 const VERSION: string = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
 
@@ -48,13 +50,45 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     throw error;
   }
   const metrics = createMetrics();
+  // The bus applies news to the verifier's cache; the verifier asks the bus whether its cache
+  // can be trusted. Each calls the other only after both exist.
+  const invalidations: InvalidationBus =
+    config.database.dialect === 'postgres'
+      ? new PostgresInvalidationBus({
+          db: store.db,
+          connectionString: config.database.url,
+          schema: config.database.schema,
+          logger,
+          apply: (hashes) => verifier.invalidate(hashes),
+          applyAll: () => verifier.invalidateAll(),
+          reconnectDelayMs: config.listenerReconnectMs,
+          heartbeatMs: config.listenerHeartbeatMs,
+        })
+      : new LocalInvalidationBus();
   const verifier = new CredentialVerifier({ api_key: apiKeyLookup(store.db) }, clock, metrics, {
     cacheSize: config.verifyCacheSize,
     cacheTtlMs: config.verifyCacheTtlMs,
+    isTrusted: () => invalidations.trusted,
   });
+  try {
+    await invalidations.start();
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
   const lastUsed = new LastUsedBatch(store.db, metrics);
   const scheduler = new FlushScheduler([lastUsed], config.batchFlushIntervalMs, logger);
-  const ctx: AppContext = { config, store, clock, logger, metrics, verifier, lastUsed, passwords: await createPasswordHasher() };
+  const ctx: AppContext = {
+    config,
+    store,
+    clock,
+    logger,
+    metrics,
+    verifier,
+    invalidations,
+    lastUsed,
+    passwords: await createPasswordHasher(),
+  };
 
   const app = await buildApp(ctx, {
     models: loadCatalogue(),
@@ -62,6 +96,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     readiness: {
       database: async () => (await store.ping(), true),
       migrations: () => store.isAtLatestMigration(),
+      invalidation_listener: async () => invalidations.trusted,
     },
   });
   await app.listen({ port: config.port, host: config.host });
@@ -80,6 +115,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       closing ??= (async () => {
         await app.close();
         await scheduler.stop();
+        await invalidations.stop();
         await store.close();
       })();
       return closing;

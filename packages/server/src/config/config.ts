@@ -26,6 +26,8 @@ export interface Config {
   verifyCacheSize: number;
   verifyCacheTtlMs: number;
   batchFlushIntervalMs: number;
+  listenerReconnectMs: number;
+  listenerHeartbeatMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -51,6 +53,8 @@ const variables = {
   VERIFY_CACHE_SIZE: integer(0, 10_000_000).default(100_000),
   VERIFY_CACHE_TTL_SECONDS: integer(0, 3600).default(30),
   BATCH_FLUSH_INTERVAL_MS: integer(10, 5000).default(5000),
+  LISTENER_RECONNECT_MS: integer(10, 60_000).default(1000),
+  LISTENER_HEARTBEAT_MS: integer(100, 60_000).default(5000),
 } as const;
 
 const expectations: Record<keyof typeof variables, string> = {
@@ -71,6 +75,8 @@ const expectations: Record<keyof typeof variables, string> = {
   VERIFY_CACHE_SIZE: 'an integer from 0 to 10000000',
   VERIFY_CACHE_TTL_SECONDS: 'an integer from 0 to 3600',
   BATCH_FLUSH_INTERVAL_MS: 'an integer from 10 to 5000 (batches are flushed at least every 5 s)',
+  LISTENER_RECONNECT_MS: 'an integer from 10 to 60000',
+  LISTENER_HEARTBEAT_MS: 'an integer from 100 to 60000',
 };
 
 function parseTrustProxy(value: string): TrustProxy {
@@ -117,5 +123,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     verifyCacheSize: read('VERIFY_CACHE_SIZE'),
     verifyCacheTtlMs: read('VERIFY_CACHE_TTL_SECONDS') * 1000,
     batchFlushIntervalMs: read('BATCH_FLUSH_INTERVAL_MS'),
+    listenerReconnectMs: read('LISTENER_RECONNECT_MS'),
+    listenerHeartbeatMs: read('LISTENER_HEARTBEAT_MS'),
   };
 }

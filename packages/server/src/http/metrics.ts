@@ -68,7 +68,7 @@ export function createMetrics() {
       'HTTP request duration in seconds by method and route.',
       [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     ),
-    verifyCache: new Counter('verify_cache_lookups_total', 'Credential verification cache lookups by result (hit, miss).'),
+    verifyCache: new Counter('verify_cache_lookups_total', 'Credential verification cache lookups by result: hit, miss, or bypass (cache untrusted while the invalidation listener is down).'),
     invalidationsApplied: new Counter('cache_invalidations_applied_total', 'Credential invalidations applied to this instance\'s cache.'),
     batchFlushes: new Counter('batch_flushes_total', 'Batched write flushes by batch and outcome.'),
     batchFlushSize: new Histogram('batch_flush_size', 'Records written per batch flush.', [1, 10, 100, 1000, 10000]),

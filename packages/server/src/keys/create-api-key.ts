@@ -12,7 +12,7 @@ import type { ApiKeyRow } from './decisions.js';
 import { insertKey } from './repository.js';
 
 export async function createApiKey(
-  ctx: Pick<AppContext, 'store' | 'verifier' | 'clock'>,
+  ctx: Pick<AppContext, 'store' | 'verifier' | 'invalidations' | 'clock'>,
   input: { accountId: string; name: string; actor: AuditActor },
   secret: string = generateApiKey(),
 ): Promise<{ row: ApiKeyRow; secret: string }> {

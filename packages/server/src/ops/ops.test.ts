@@ -22,7 +22,7 @@ describe('operations endpoints', () => {
     assert.deepEqual(health.body, { status: 'ok' });
     const ready = await t.client().get('/readyz');
     assert.equal(ready.status, 200);
-    assert.deepEqual(ready.body, { status: 'ready', checks: { database: 'ok', migrations: 'ok' } });
+    assert.deepEqual(ready.body, { status: 'ready', checks: { database: 'ok', migrations: 'ok', invalidation_listener: 'ok' } });
   });
 
   test('/metrics: requests, durations, cache hits and misses, invalidations and batch flushes', async () => {

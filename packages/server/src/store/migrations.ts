@@ -92,6 +92,19 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0002_credential_invalidations': {
+    async up(db: Kysely<any>) {
+      // A durable record of every change that can turn a valid credential invalid, so an
+      // instance that lost its invalidation listener can catch up on what it missed.
+      await db.schema
+        .createTable('credential_invalidations')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('credential_hash', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('credential_invalidations_created').on('credential_invalidations').column('created_at').execute();
+    },
+  },
 };
 
 /** Name of the newest migration: `/readyz` compares the database against it. */

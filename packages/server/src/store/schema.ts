@@ -70,10 +70,18 @@ export interface AuditEventsTable {
   created_at: number;
 }
 
+export interface CredentialInvalidationsTable {
+  id: string;
+  credential_hash: string;
+  /** Epoch ms by the writer's system clock; readers allow for skew when catching up. */
+  created_at: number;
+}
+
 export interface Database {
   accounts: AccountsTable;
   sessions: SessionsTable;
   api_keys: ApiKeysTable;
   signin_failures: SigninFailuresTable;
   audit_events: AuditEventsTable;
+  credential_invalidations: CredentialInvalidationsTable;
 }

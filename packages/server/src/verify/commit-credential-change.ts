@@ -1,9 +1,10 @@
 /**
- * The one way to change a credential's validity (create, revoke): the change commits, then
- * every named credential hash is invalidated in the verify cache before the caller answers.
+ * The one way to change a credential's validity (create, revoke): the change and its
+ * published invalidation commit together, then every named credential hash is evicted from
+ * this instance's cache before the caller answers. Other instances evict on the bus's news.
  *
- * Invariant: invalidation happens after commit. Were it before, a lookup racing the
- * transaction could read the old row after the invalidation and cache it.
+ * Invariant: local eviction happens after commit. Were it before, a lookup racing the
+ * transaction could read the old row after the eviction and cache it.
  */
 import type { Transaction } from 'kysely';
 import type { AppContext } from '../context.js';
@@ -16,10 +17,14 @@ export interface CredentialChange<T> {
 }
 
 export async function commitCredentialChange<T>(
-  ctx: Pick<AppContext, 'store' | 'verifier'>,
+  ctx: Pick<AppContext, 'store' | 'verifier' | 'invalidations'>,
   work: (trx: Transaction<Database>) => Promise<CredentialChange<T>>,
 ): Promise<T> {
-  const { result, invalidated } = await ctx.store.db.transaction().execute(work);
+  const { result, invalidated } = await ctx.store.db.transaction().execute(async (trx) => {
+    const change = await work(trx);
+    await ctx.invalidations.publish(trx, change.invalidated);
+    return change;
+  });
   if (invalidated.length > 0) ctx.verifier.invalidate(invalidated);
   return result;
 }

@@ -6,6 +6,8 @@
  * - A hit in the cache does no I/O at all; the verifier never writes to the database.
  * - Concurrent misses for one hash share a single lookup; an invalidation detaches that
  *   shared lookup, so a request arriving after a revocation never joins a stale one.
+ * - While `isTrusted()` is false (this instance may have missed an invalidation), the cache
+ *   is neither read nor written and lookups are not shared: every request asks the store.
  * - Callers cannot tell why a credential failed: every failure is the same `null`.
  */
 import { hashCredential, parseCredential, type CredentialKind } from '@skytells/credentials';
@@ -27,13 +29,15 @@ export type CredentialLookup = (hash: string, now: number) => Promise<VerifiedCr
 export class CredentialVerifier {
   private readonly cache: CredentialCache<VerifiedCredential | null>;
   private readonly inFlight = new Map<string, Promise<VerifiedCredential | null>>();
+  private readonly isTrusted: () => boolean;
 
   constructor(
     private readonly lookups: Partial<Record<CredentialKind, CredentialLookup>>,
     private readonly clock: Clock,
     private readonly metrics: Metrics,
-    options: { cacheSize: number; cacheTtlMs: number },
+    options: { cacheSize: number; cacheTtlMs: number; isTrusted?: () => boolean },
   ) {
+    this.isTrusted = options.isTrusted ?? (() => true);
     this.cache = new CredentialCache(options.cacheSize, options.cacheTtlMs);
   }
 
@@ -46,6 +50,10 @@ export class CredentialVerifier {
 
     const hash = hashCredential(presented);
     const now = this.clock.now();
+    if (!this.isTrusted()) {
+      this.metrics.verifyCache.inc({ result: 'bypass' });
+      return usableAt(await lookup(hash, now), this.clock.now());
+    }
     const cached = this.cache.get(hash, now);
     if (cached !== undefined) {
       this.metrics.verifyCache.inc({ result: 'hit' });
