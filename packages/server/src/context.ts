@@ -8,6 +8,9 @@ import type { LastUsedBatch } from './usage/last-used-batch.js';
 import type { CredentialVerifier } from './verify/verifier.js';
 import type { InvalidationBus } from './verify/invalidation-bus.js';
 import type { PasswordHasher } from './accounts/password.js';
+import type { Catalogue } from './inference/catalogue.js';
+import type { Executor } from './inference/executors/executor.js';
+import type { UsageBatch } from './usage/usage-batch.js';
 
 export interface AppContext {
   config: Config;
@@ -18,5 +21,8 @@ export interface AppContext {
   verifier: CredentialVerifier;
   invalidations: InvalidationBus;
   lastUsed: LastUsedBatch;
+  usage: UsageBatch;
+  catalogue: Catalogue;
+  executor: Executor;
   passwords: PasswordHasher;
 }

@@ -18,6 +18,10 @@ import { loadCatalogue } from './inference/index.js';
 import { openStore } from './store/store.js';
 import { FlushScheduler } from './usage/flush-scheduler.js';
 import { LastUsedBatch } from './usage/last-used-batch.js';
+import { UsageBatch } from './usage/usage-batch.js';
+import { rollUpAndPrune } from './usage/repository.js';
+import { HttpExecutor } from './inference/executors/http.js';
+import { SandboxExecutor } from './inference/executors/sandbox.js';
 import { CredentialVerifier } from './verify/verifier.js';
 import { LocalInvalidationBus, type InvalidationBus } from './verify/invalidation-bus.js';
 import { PostgresInvalidationBus } from './verify/postgres-invalidation-bus.js';
@@ -77,7 +81,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     throw error;
   }
   const lastUsed = new LastUsedBatch(store.db, metrics);
-  const scheduler = new FlushScheduler([lastUsed], config.batchFlushIntervalMs, logger);
+  const usage = new UsageBatch(store.db, metrics);
+  const scheduler = new FlushScheduler([lastUsed, usage], config.batchFlushIntervalMs, logger);
   const ctx: AppContext = {
     config,
     store,
@@ -87,11 +92,15 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     verifier,
     invalidations,
     lastUsed,
+    usage,
+    catalogue: loadCatalogue(config.modelsFile),
+    executor: config.inferenceUpstreamUrl
+      ? new HttpExecutor(config.inferenceUpstreamUrl, config.inferenceUpstreamTimeoutMs)
+      : new SandboxExecutor(),
     passwords: await createPasswordHasher(),
   };
 
   const app = await buildApp(ctx, {
-    models: loadCatalogue(),
     version: VERSION,
     readiness: {
       database: async () => (await store.ping(), true),
@@ -101,6 +110,13 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   });
   await app.listen({ port: config.port, host: config.host });
   scheduler.start();
+  // Daily: roll raw usage up into daily aggregates, then apply the retention window.
+  const rollup = () =>
+    rollUpAndPrune(store.db, Date.now(), config.usageRetentionDays).catch((error: unknown) => logger.error({ err: error }, 'usage rollup failed'));
+  const rollupTimer = setInterval(rollup, 86_400_000);
+  rollupTimer.unref();
+  const firstRollup = setTimeout(rollup, 60_000);
+  firstRollup.unref();
   const { port } = app.server.address() as AddressInfo;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   logger.info({ url: `http://${host}:${port}`, database: store.dialect, version: VERSION }, 'server listening');
@@ -113,6 +129,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     flushBatches: () => scheduler.flushAll(),
     close() {
       closing ??= (async () => {
+        clearInterval(rollupTimer);
+        clearTimeout(firstRollup);
         await app.close();
         await scheduler.stop();
         await invalidations.stop();

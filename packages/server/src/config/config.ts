@@ -28,6 +28,12 @@ export interface Config {
   batchFlushIntervalMs: number;
   listenerReconnectMs: number;
   listenerHeartbeatMs: number;
+  /** The operator's model catalogue; undefined means the default sandbox models. */
+  modelsFile: string | undefined;
+  /** Set: predictions go to this upstream (`http` executor). Unset: the `sandbox` executor. */
+  inferenceUpstreamUrl: string | undefined;
+  inferenceUpstreamTimeoutMs: number;
+  usageRetentionDays: number;
 }
 
 export class ConfigError extends Error {}
@@ -55,6 +61,10 @@ const variables = {
   BATCH_FLUSH_INTERVAL_MS: integer(10, 5000).default(5000),
   LISTENER_RECONNECT_MS: integer(10, 60_000).default(1000),
   LISTENER_HEARTBEAT_MS: integer(100, 60_000).default(5000),
+  MODELS_FILE: z.string().min(1).optional(),
+  INFERENCE_UPSTREAM_URL: z.url({ protocol: /^https?$/ }).optional(),
+  INFERENCE_UPSTREAM_TIMEOUT_MS: integer(100, 600_000).default(30_000),
+  USAGE_RETENTION_DAYS: integer(1, 3650).default(90),
 } as const;
 
 const expectations: Record<keyof typeof variables, string> = {
@@ -77,6 +87,10 @@ const expectations: Record<keyof typeof variables, string> = {
   BATCH_FLUSH_INTERVAL_MS: 'an integer from 10 to 5000 (batches are flushed at least every 5 s)',
   LISTENER_RECONNECT_MS: 'an integer from 10 to 60000',
   LISTENER_HEARTBEAT_MS: 'an integer from 100 to 60000',
+  MODELS_FILE: 'a path to a JSON model catalogue',
+  INFERENCE_UPSTREAM_URL: 'an http(s) URL',
+  INFERENCE_UPSTREAM_TIMEOUT_MS: 'an integer from 100 to 600000',
+  USAGE_RETENTION_DAYS: 'an integer from 1 to 3650',
 };
 
 function parseTrustProxy(value: string): TrustProxy {
@@ -125,5 +139,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     batchFlushIntervalMs: read('BATCH_FLUSH_INTERVAL_MS'),
     listenerReconnectMs: read('LISTENER_RECONNECT_MS'),
     listenerHeartbeatMs: read('LISTENER_HEARTBEAT_MS'),
+    modelsFile: read('MODELS_FILE'),
+    inferenceUpstreamUrl: read('INFERENCE_UPSTREAM_URL'),
+    inferenceUpstreamTimeoutMs: read('INFERENCE_UPSTREAM_TIMEOUT_MS'),
+    usageRetentionDays: read('USAGE_RETENTION_DAYS'),
   };
 }

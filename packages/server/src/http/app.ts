@@ -13,7 +13,9 @@ import type { AppContext } from '../context.js';
 import { accountRoutes } from '../accounts/index.js';
 import { keyRoutes } from '../keys/index.js';
 import { inferenceRoutes } from '../inference/index.js';
-import type { Model } from '../inference/schema.js';
+import { listAuditRoute } from '../audit/list-audit-route.js';
+import { usageRoutes } from '../usage/index.js';
+import { usageEventOf } from '../usage/record-request.js';
 import { opsRoutes, type ReadinessCheck } from '../ops/routes.js';
 import { accountAuthenticator } from '../sessions/authenticate.js';
 import { inferenceAuthenticator } from '../verify/authenticate-inference.js';
@@ -23,7 +25,6 @@ import { registerRoute } from './register-route.js';
 import type { AnyRoute } from './route.js';
 
 export interface AppOptions {
-  models: Model[];
   readiness: Record<string, ReadinessCheck>;
   version: string;
 }
@@ -109,6 +110,7 @@ export async function buildApp(ctx: AppContext, options: AppOptions): Promise<Fa
   });
   app.decorateRequest('account', null);
   app.decorateRequest('credential', null);
+  app.decorateRequest('usage', null);
   // JSON only: any other content type is refused with 400 INVALID_REQUEST.
   app.removeContentTypeParser('text/plain');
 
@@ -121,6 +123,8 @@ export async function buildApp(ctx: AppContext, options: AppOptions): Promise<Fa
   app.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? 'unmatched';
     const status = reply.statusCode;
+    const usageEvent = usageEventOf(request, reply, ctx.clock.now());
+    if (usageEvent) ctx.usage.record(usageEvent);
     ctx.metrics.httpRequests.inc({ method: request.method, route, status: String(status) });
     ctx.metrics.httpDuration.observe(reply.elapsedTime / 1000, { method: request.method, route });
     ctx.logger.info(
@@ -146,7 +150,9 @@ export async function buildApp(ctx: AppContext, options: AppOptions): Promise<Fa
   const routes: AnyRoute[] = [
     ...accountRoutes(ctx),
     ...keyRoutes(ctx),
-    ...inferenceRoutes(options.models),
+    ...usageRoutes(ctx),
+    listAuditRoute(ctx),
+    ...inferenceRoutes(ctx),
   ];
   routes.push(...opsRoutes(ctx, options.readiness, () => routes, options.version));
 

@@ -17,7 +17,9 @@ export const ERROR_STATUS = {
   INVALID_INPUT: 422,
   RATE_LIMIT_EXCEEDED: 429,
   INTERNAL_ERROR: 500,
+  UPSTREAM_ERROR: 502,
   SERVICE_UNAVAILABLE: 503,
+  UPSTREAM_TIMEOUT: 504,
 } as const;
 
 export type ErrorId = keyof typeof ERROR_STATUS;
@@ -34,7 +36,9 @@ const RESPONSE_TITLE: Record<ErrorId, string> = {
   INVALID_INPUT: 'Invalid input',
   RATE_LIMIT_EXCEEDED: 'Rate limit exceeded',
   INTERNAL_ERROR: 'Internal error',
+  UPSTREAM_ERROR: 'Bad gateway',
   SERVICE_UNAVAILABLE: 'Service unavailable',
+  UPSTREAM_TIMEOUT: 'Gateway timeout',
 };
 
 export interface ApiErrorOptions {

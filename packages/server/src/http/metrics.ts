@@ -72,6 +72,7 @@ export function createMetrics() {
     invalidationsApplied: new Counter('cache_invalidations_applied_total', 'Credential invalidations applied to this instance\'s cache.'),
     batchFlushes: new Counter('batch_flushes_total', 'Batched write flushes by batch and outcome.'),
     batchFlushSize: new Histogram('batch_flush_size', 'Records written per batch flush.', [1, 10, 100, 1000, 10000]),
+    usageEventsDropped: new Counter('usage_events_dropped_total', 'Usage events dropped because the queue was full while the database could not be written.'),
   };
   return {
     ...metrics,

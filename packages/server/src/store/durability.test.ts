@@ -4,7 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import pg from 'pg';
 import { spawnServer } from '../test-support/server.js';
-import { createTestDatabase, TEST_DATABASE_URL, type TestDatabase } from '../test-support/database.js';
+import { createTestDatabase, type TestDatabase } from '../test-support/database.js';
 import { TestClient } from '../test-support/client.js';
 
 /** Every byte the database holds for this test, as text: the SQLite files, or every row of the schema. */
@@ -13,12 +13,12 @@ async function everythingStored(db: TestDatabase): Promise<string> {
     const dir = dirname(db.file);
     return readdirSync(dir).map((name) => readFileSync(join(dir, name)).toString('latin1')).join('\n');
   }
-  const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
+  const client = new pg.Client({ connectionString: db.url });
   await client.connect();
   try {
-    const tables = await client.query(`select table_name from information_schema.tables where table_schema = $1`, [db.schema]);
+    const tables = await client.query(`select table_name from information_schema.tables where table_schema = 'public'`);
     const dumps: unknown[] = [];
-    for (const { table_name } of tables.rows) dumps.push((await client.query(`select * from "${db.schema}"."${table_name}"`)).rows);
+    for (const { table_name } of tables.rows) dumps.push((await client.query(`select * from "${table_name}"`)).rows);
     return JSON.stringify(dumps);
   } finally {
     await client.end();
@@ -32,11 +32,17 @@ describe('durability', () => {
   });
   after(() => db.drop());
 
-  test('SIGKILL loses no account, key or revocation that was acknowledged', async () => {
+  test('SIGKILL right after a burst loses no account, key, revocation, prediction or audit record that was acknowledged', async () => {
     const first = await spawnServer({ ...db.env, BATCH_FLUSH_INTERVAL_MS: '5000' });
     const browser = new TestClient(first.url);
     const { email, password } = await browser.signup();
     const keys = await Promise.all(Array.from({ length: 10 }, (_, i) => browser.createKey(`burst ${i}`)));
+    const predictions = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        new TestClient(first.url).post('/v1/predictions', { model: 'sandbox-text', input: { prompt: `burst ${i}` } }, { headers: { 'x-api-key': keys[9]!.key } }),
+      ),
+    );
+    for (const p of predictions) assert.equal(p.status, 201);
     const revoked = keys.slice(0, 4);
     await Promise.all(revoked.map((k) => browser.delete(`/api/v1/keys/${k.id}`)));
     first.child.kill('SIGKILL');
@@ -54,6 +60,13 @@ describe('durability', () => {
         const response = await again.get('/v1/models', { headers: { 'x-api-key': k.key } });
         assert.equal(response.status, revoked.includes(k) ? 401 : 200);
       }
+      const stored = await again.get('/v1/predictions?per_page=100', { headers: { 'x-api-key': keys[9]!.key } });
+      assert.deepEqual(new Set(stored.body.data.map((p: { id: string }) => p.id)), new Set(predictions.map((p) => p.body.id)));
+      const audit = await again.get('/api/v1/audit?per_page=100');
+      const count = (type: string) => audit.body.data.filter((e: { type: string }) => e.type === type).length;
+      assert.equal(count('key.created'), 10);
+      assert.equal(count('key.revoked'), 4);
+      assert.equal(count('auth.signin'), 1, 'the sign-in after the restart');
     } finally {
       second.child.kill('SIGTERM');
       await second.exited;

@@ -105,6 +105,72 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('credential_invalidations_created').on('credential_invalidations').column('created_at').execute();
     },
   },
+  '0003_predictions_usage': {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('predictions')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('account_id', 'text', (c) => c.notNull().references('accounts.id'))
+        .addColumn('credential_kind', 'text', (c) => c.notNull())
+        .addColumn('credential_id', 'text', (c) => c.notNull())
+        .addColumn('model', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('input', 'text')
+        .addColumn('output', 'text')
+        .addColumn('error', 'text')
+        .addColumn('charge_nanos', 'bigint', (c) => c.notNull())
+        .addColumn('executor', 'text', (c) => c.notNull())
+        .addColumn('upstream_id', 'text')
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('completed_at', 'bigint')
+        .addColumn('deleted_at', 'bigint')
+        .execute();
+      await db.schema.createIndex('predictions_account_created').on('predictions').columns(['account_id', 'created_at', 'id']).execute();
+
+      // One row per authenticated /v1 request. The id is made when the request is recorded,
+      // so writing a batch twice inserts nothing the second time.
+      await db.schema
+        .createTable('usage_events')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('account_id', 'text', (c) => c.notNull())
+        .addColumn('credential_kind', 'text', (c) => c.notNull())
+        .addColumn('credential_id', 'text', (c) => c.notNull())
+        .addColumn('ip', 'text')
+        .addColumn('user_agent', 'text')
+        .addColumn('method', 'text', (c) => c.notNull())
+        .addColumn('path', 'text', (c) => c.notNull())
+        .addColumn('model', 'text')
+        .addColumn('status_code', 'integer', (c) => c.notNull())
+        .addColumn('latency_ms', 'integer', (c) => c.notNull())
+        .addColumn('prediction_id', 'text')
+        .addColumn('charge_nanos', 'bigint', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('usage_events_account_created').on('usage_events').columns(['account_id', 'created_at', 'id']).execute();
+      await db.schema
+        .createIndex('usage_events_account_credential_created')
+        .on('usage_events')
+        .columns(['account_id', 'credential_id', 'created_at', 'id'])
+        .execute();
+      await db.schema.createIndex('usage_events_created').on('usage_events').column('created_at').execute();
+
+      // Daily aggregates, rebuilt from raw events by the rollup and kept after retention
+      // deletes the raw events.
+      await db.schema
+        .createTable('usage_daily')
+        .addColumn('account_id', 'text', (c) => c.notNull())
+        .addColumn('credential_id', 'text', (c) => c.notNull())
+        .addColumn('day', 'bigint', (c) => c.notNull())
+        .addColumn('requests', 'bigint', (c) => c.notNull())
+        .addColumn('predictions', 'bigint', (c) => c.notNull())
+        .addColumn('errors', 'bigint', (c) => c.notNull())
+        .addColumn('charge_nanos', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('usage_daily_pk', ['account_id', 'day', 'credential_id'])
+        .execute();
+
+      await db.schema.createIndex('audit_events_account_type_created').on('audit_events').columns(['account_id', 'type', 'created_at', 'id']).execute();
+    },
+  },
 };
 
 /** Name of the newest migration: `/readyz` compares the database against it. */

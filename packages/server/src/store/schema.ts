@@ -77,6 +77,56 @@ export interface CredentialInvalidationsTable {
   created_at: number;
 }
 
+export type CredentialKindColumn = 'api_key' | 'personal_access_token';
+
+export interface PredictionsTable {
+  id: string;
+  account_id: string;
+  credential_kind: CredentialKindColumn;
+  credential_id: string;
+  model: string;
+  status: 'queued' | 'processing' | 'succeeded' | 'failed' | 'canceled';
+  /** JSON text; cleared when the prediction is deleted. */
+  input: string | null;
+  output: string | null;
+  error: string | null;
+  /** Billions of a US dollar: money is integer arithmetic, never floating point. */
+  charge_nanos: number;
+  executor: string;
+  upstream_id: string | null;
+  created_at: number;
+  completed_at: number | null;
+  deleted_at: number | null;
+}
+
+export interface UsageEventsTable {
+  id: string;
+  account_id: string;
+  credential_kind: CredentialKindColumn;
+  credential_id: string;
+  ip: string | null;
+  user_agent: string | null;
+  method: string;
+  path: string;
+  model: string | null;
+  status_code: number;
+  latency_ms: number;
+  prediction_id: string | null;
+  charge_nanos: number;
+  created_at: number;
+}
+
+export interface UsageDailyTable {
+  account_id: string;
+  credential_id: string;
+  /** Epoch ms of the UTC day's start. */
+  day: number;
+  requests: number;
+  predictions: number;
+  errors: number;
+  charge_nanos: number;
+}
+
 export interface Database {
   accounts: AccountsTable;
   sessions: SessionsTable;
@@ -84,4 +134,7 @@ export interface Database {
   signin_failures: SigninFailuresTable;
   audit_events: AuditEventsTable;
   credential_invalidations: CredentialInvalidationsTable;
+  predictions: PredictionsTable;
+  usage_events: UsageEventsTable;
+  usage_daily: UsageDailyTable;
 }

@@ -1,6 +1,8 @@
 /**
- * Gives each test its own database: a fresh SQLite file, or a fresh PostgreSQL schema on
- * TEST_DATABASE_URL, chosen by TEST_DB (set by scripts/test.mjs). `drop()` removes it.
+ * Gives each test its own database: a fresh SQLite file, or a fresh PostgreSQL database on
+ * the server of TEST_DATABASE_URL, chosen by TEST_DB (set by scripts/test.mjs). `drop()`
+ * removes it. A database rather than a schema: catalog queries and NOTIFY channels are per
+ * database, so test files running in parallel cannot see one another at all.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,8 +18,19 @@ export interface TestDatabase {
   env: Record<string, string>;
   /** The SQLite file, when the dialect is SQLite. */
   file?: string;
-  schema?: string;
+  /** The PostgreSQL URL, when the dialect is PostgreSQL. */
+  url?: string;
   drop(): Promise<void>;
+}
+
+async function administer(statement: string): Promise<void> {
+  const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
+  await client.connect();
+  try {
+    await client.query(statement);
+  } finally {
+    await client.end();
+  }
 }
 
 export async function createTestDatabase(): Promise<TestDatabase> {
@@ -26,18 +39,13 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     const file = join(dir, 'skytells.db');
     return { env: { DATABASE_URL: file }, file, drop: async () => rmSync(dir, { recursive: true, force: true }) };
   }
-  const schema = `t_${randomBytes(6).toString('hex')}`;
+  const name = `skytells_test_${randomBytes(6).toString('hex')}`;
+  await administer(`create database "${name}"`);
+  const url = new URL(TEST_DATABASE_URL);
+  url.pathname = `/${name}`;
   return {
-    env: { DATABASE_URL: TEST_DATABASE_URL, DATABASE_SCHEMA: schema },
-    schema,
-    async drop() {
-      const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
-      await client.connect();
-      try {
-        await client.query(`drop schema if exists "${schema}" cascade`);
-      } finally {
-        await client.end();
-      }
-    },
+    env: { DATABASE_URL: url.toString() },
+    url: url.toString(),
+    drop: () => administer(`drop database if exists "${name}" with (force)`),
   };
 }

@@ -35,11 +35,12 @@ async function terminateBackend(pid: number): Promise<void> {
 const metricValue = (text: string, series: string): number =>
   Number(text.split('\n').find((line) => line.startsWith(`${series} `))?.slice(series.length + 1) ?? 0);
 
-describe('several instances on one PostgreSQL database', { skip }, () => {
+describe('several instances on one PostgreSQL database', () => {
   let db: TestDatabase;
   let a: TestServer;
   let b: TestServer;
   before(async () => {
+    if (skip) return;
     db = await createTestDatabase();
     // A 60 s cache TTL: the TTL cannot be what makes these tests pass.
     const env = { VERIFY_CACHE_TTL_SECONDS: '60', LISTENER_RECONNECT_MS: '1500', LISTENER_HEARTBEAT_MS: '500' };
@@ -65,7 +66,7 @@ describe('several instances on one PostgreSQL database', { skip }, () => {
     return { owner, key, app };
   }
 
-  test('listener loss: the instance never accepts a key revoked while its listener was down', async () => {
+  test('listener loss: the instance never accepts a key revoked while its listener was down', { skip }, async () => {
     const { owner, key, app } = await keyServedFromCacheOf(b);
     await terminateBackend(listenerOf(b).listenerPid!);
     await eventually(async () => !(await ready(b)), "B's /readyz reports the listener down");
@@ -85,7 +86,7 @@ describe('several instances on one PostgreSQL database', { skip }, () => {
     }, 'B reconnects and keeps refusing');
   });
 
-  test('missed notifications: from the moment it is ready again, the instance refuses a key revoked while it was away', async () => {
+  test('missed notifications: from the moment it is ready again, the instance refuses a key revoked while it was away', { skip }, async () => {
     const { owner, key, app } = await keyServedFromCacheOf(b);
     await terminateBackend(listenerOf(b).listenerPid!);
     await eventually(async () => !(await ready(b)), 'listener down');
@@ -96,7 +97,7 @@ describe('several instances on one PostgreSQL database', { skip }, () => {
     assert.equal((await app.get('/v1/models', { headers: { 'x-api-key': key.key } })).status, 401);
   });
 
-  test('sign-in throttling counts failures from every instance together', async () => {
+  test('sign-in throttling counts failures from every instance together', { skip }, async () => {
     const { email, password } = await new TestClient(a.url).signup();
     for (let i = 0; i < 10; i++) {
       const instance = i % 2 === 0 ? a : b;
@@ -107,7 +108,7 @@ describe('several instances on one PostgreSQL database', { skip }, () => {
     assert.equal((await b.client().post('/api/v1/auth/signin', { email, password })).status, 429);
   });
 
-  test('last-used batches from several instances never move last_used_at backwards', async () => {
+  test('last-used batches from several instances never move last_used_at backwards', { skip }, async () => {
     const owner = new TestClient(a.url);
     await owner.signup();
     const { id } = await owner.createKey();
@@ -122,11 +123,12 @@ describe('several instances on one PostgreSQL database', { skip }, () => {
   });
 });
 
-describe('revocation propagates between two server processes', { skip }, () => {
+describe('revocation propagates between two server processes', () => {
   let db: TestDatabase;
   let a: ServerProcess;
   let b: ServerProcess;
   before(async () => {
+    if (skip) return;
     db = await createTestDatabase();
     const env = { ...db.env, VERIFY_CACHE_TTL_SECONDS: '60', LOG_LEVEL: 'info' };
     a = await spawnServer(env);
@@ -140,7 +142,7 @@ describe('revocation propagates between two server processes', { skip }, () => {
     await db?.drop();
   });
 
-  test('50 trials: a key served from B\'s cache is refused by B once A has revoked it', async () => {
+  test('50 trials: a key served from B\'s cache is refused by B once A has revoked it', { skip }, async () => {
     const owner = new TestClient(a.url);
     await owner.signup();
     const app = new TestClient(b.url);

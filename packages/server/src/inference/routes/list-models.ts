@@ -5,7 +5,7 @@ import type { Model } from '../schema.js';
 import { modelSummarySchema } from '../schema.js';
 import { summaryOf } from '../catalogue.js';
 
-export const listModelsRoute = (models: Model[]) => {
+export const listModelsRoute = (models: readonly Model[]) => {
   const page = (query: PageQuery) =>
     pageOf(models.slice(offsetOf(query), offsetOf(query) + query.per_page).map(summaryOf), models.length, query);
   const defaultPage = new PreSerialized(JSON.stringify(page(pageQuerySchema.parse({}))));

@@ -1,0 +1,6 @@
+/** The usage domain: batched usage events and last-used times, the usage API, the rollup. */
+import type { AppContext } from '../context.js';
+import { getUsageRoute } from './routes/get-usage.js';
+import { listUsageEventsRoute } from './routes/list-usage-events.js';
+
+export const usageRoutes = (ctx: AppContext) => [getUsageRoute(ctx), listUsageEventsRoute(ctx)];

@@ -1,0 +1,56 @@
+/** GET /api/v1/usage/events: individual requests, newest first, with cursor pagination. */
+import type { AppContext } from '../../context.js';
+import { ApiError } from '../../http/errors.js';
+import { defineRoute } from '../../http/route.js';
+import { requireAccount } from '../../http/principal.js';
+import { isoTime } from '../../http/values.js';
+import { nanosToUsd } from '../money.js';
+import { usageEvents, type EventCursor } from '../repository.js';
+import { usageEventsPageSchema, usageEventsQuerySchema } from '../schema.js';
+import { rangeOf } from './get-usage.js';
+
+const encodeCursor = (cursor: EventCursor): string => Buffer.from(`${cursor.createdAt}:${cursor.id}`).toString('base64url');
+
+function decodeCursor(text: string): EventCursor {
+  const [createdAt, id] = Buffer.from(text, 'base64url').toString().split(':');
+  if (!createdAt || !/^\d{1,16}$/.test(createdAt) || !id || !/^evt_[0-9A-Za-z]{24}$/.test(id)) {
+    throw new ApiError('INVALID_INPUT', 'Invalid value for cursor', { details: 'cursor: use the next_cursor of a previous page' });
+  }
+  return { createdAt: Number(createdAt), id };
+}
+
+export const listUsageEventsRoute = (ctx: AppContext) =>
+  defineRoute({
+    method: 'GET',
+    url: '/api/v1/usage/events',
+    summary: 'Individual usage events',
+    tag: 'Usage',
+    auth: 'account',
+    query: usageEventsQuerySchema,
+    response: { status: 200, schema: usageEventsPageSchema, description: 'A page of events, newest first; pass next_cursor for the next' },
+    async handler({ query, request }) {
+      const range = { accountId: requireAccount(request).accountId, ...rangeOf(query, ctx.clock.now()), credentialId: query.key_id };
+      const cursor = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
+      const rows = await usageEvents(ctx.store.db, range, query.per_page + 1, cursor);
+      const page = rows.slice(0, query.per_page);
+      const last = page.at(-1);
+      return {
+        data: page.map((row) => ({
+          id: row.id,
+          created_at: isoTime(row.created_at),
+          key_id: row.credential_id,
+          credential_kind: row.credential_kind,
+          ip: row.ip,
+          user_agent: row.user_agent,
+          method: row.method,
+          path: row.path,
+          model: row.model,
+          status_code: row.status_code,
+          latency_ms: row.latency_ms,
+          prediction_id: row.prediction_id,
+          charge: nanosToUsd(row.charge_nanos),
+        })),
+        next_cursor: rows.length > query.per_page && last ? encodeCursor({ createdAt: last.created_at, id: last.id }) : null,
+      };
+    },
+  });

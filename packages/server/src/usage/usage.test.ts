@@ -1,0 +1,123 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startTestServer, type TestServer } from '../test-support/server.js';
+import type { TestClient } from '../test-support/client.js';
+import { nanosToUsd, usdToNanos } from './money.js';
+import { DAY_MS, rollUpAndPrune } from './repository.js';
+import type { UsageEventRow } from './usage-batch.js';
+
+describe('money', () => {
+  test('decimal strings convert exactly, with no floating point', () => {
+    assert.equal(usdToNanos('0.0025'), 2_500_000n);
+    assert.equal(usdToNanos('12'), 12_000_000_000n);
+    assert.equal(usdToNanos('0.000000001'), 1n);
+    assert.equal(nanosToUsd(7_500_000n), '0.0075');
+    assert.equal(nanosToUsd(0), '0.0000');
+    assert.equal(nanosToUsd(1n), '0.000000001');
+    // 0.1 + 0.2 in floating point is 0.30000000000000004; here it is exact.
+    assert.equal(nanosToUsd(usdToNanos('0.1') + usdToNanos('0.2')), '0.3000');
+    assert.equal(nanosToUsd(10n ** 20n + 1n), '100000000000.000000001');
+  });
+});
+
+describe('usage aggregates, rollup and retention', () => {
+  let t: TestServer;
+  let owner: TestClient;
+  let accountId: string;
+  let keyId: string;
+  const now = Date.now();
+  const today = Math.floor(now / DAY_MS) * DAY_MS;
+
+  const event = (daysAgo: number, i: number, overrides: Partial<UsageEventRow> = {}): UsageEventRow => ({
+    id: `evt_${String(daysAgo).padStart(4, '0')}${String(i).padStart(20, '0')}`,
+    account_id: accountId,
+    credential_kind: 'api_key',
+    credential_id: keyId,
+    ip: '198.51.100.1',
+    user_agent: 'seed',
+    method: 'POST',
+    path: '/v1/predictions',
+    model: 'sandbox-text',
+    status_code: 201,
+    latency_ms: 3,
+    prediction_id: `pred_${i}`,
+    // 0.000000001 USD more than 0.1 USD: sums expose any rounding.
+    charge_nanos: 100_000_001,
+    // Past days: an hour after midnight. Today: halfway between midnight and now.
+    created_at: (daysAgo === 0 ? today + Math.floor((now - today) / 2) : today - daysAgo * DAY_MS + 3_600_000) + i,
+    ...overrides,
+  });
+
+  before(async () => {
+    t = await startTestServer({ USAGE_RETENTION_DAYS: '5' });
+    owner = t.client();
+    accountId = (await owner.signup()).account.id;
+    keyId = (await owner.createKey()).id;
+    const rows = [
+      ...Array.from({ length: 30 }, (_, i) => event(10, i)),
+      ...Array.from({ length: 20 }, (_, i) => event(3, i)),
+      event(3, 99, { status_code: 500, prediction_id: null, charge_nanos: 0 }),
+      ...Array.from({ length: 5 }, (_, i) => event(0, i)),
+    ];
+    await t.server.ctx.store.db.insertInto('usage_events').values(rows).execute();
+  });
+  after(() => t.stop());
+
+  const aggregates = async (query = '') => {
+    const from = new Date(today - 20 * DAY_MS).toISOString();
+    const response = await owner.get(`/api/v1/usage?from=${from}${query}`);
+    assert.equal(response.status, 200, response.text);
+    return response.body;
+  };
+
+  test('aggregates per day are exact, before and after the rollup, however often it runs', async () => {
+    const expected = {
+      totals: { requests: 56, predictions: 55, errors: 1, charge: nanosToUsd(55n * 100_000_001n) },
+      days: [
+        [new Date(today - 10 * DAY_MS).toISOString(), 30],
+        [new Date(today - 3 * DAY_MS).toISOString(), 21],
+        [new Date(today).toISOString(), 5],
+      ],
+    };
+    const check = (body: { totals: unknown; data: Array<{ period: string; requests: number }> }) => {
+      assert.deepEqual(body.totals, expected.totals);
+      assert.deepEqual(body.data.map((d) => [d.period, d.requests]), expected.days);
+    };
+    check(await aggregates());
+    // Retention is 5 days: the first run rolls every complete day up, then deletes day -10.
+    const first = await rollUpAndPrune(t.server.ctx.store.db, now, 5);
+    assert.equal(first.pruned, 30);
+    check(await aggregates());
+    const second = await rollUpAndPrune(t.server.ctx.store.db, now, 5);
+    assert.equal(second.pruned, 0);
+    check(await aggregates());
+  });
+
+  test('hourly granularity and the key filter', async () => {
+    const hourly = await aggregates('&granularity=hour');
+    assert.ok(hourly.data.every((d: { period: string }) => Date.parse(d.period) % 3_600_000 === 0));
+    assert.equal(hourly.data.at(-1).requests, 5);
+    assert.deepEqual((await aggregates('&key_id=key_other')).totals, { requests: 0, predictions: 0, errors: 0, charge: '0.0000' });
+    assert.equal((await owner.get('/api/v1/usage?granularity=week')).status, 422);
+    assert.equal((await owner.get(`/api/v1/usage?from=${new Date(now).toISOString()}&to=${new Date(now - 1).toISOString()}`)).status, 422);
+  });
+
+  test('events page newest first with a cursor, through every event exactly once', async () => {
+    const seen: string[] = [];
+    const times: number[] = [];
+    let cursor: string | null = null;
+    const from = new Date(today - 20 * DAY_MS).toISOString();
+    do {
+      const page: { body: { data: Array<{ id: string; created_at: string }>; next_cursor: string | null } } = await owner.get(
+        `/api/v1/usage/events?from=${from}&per_page=7${cursor ? `&cursor=${cursor}` : ''}`,
+      );
+      seen.push(...page.body.data.map((e) => e.id));
+      times.push(...page.body.data.map((e) => Date.parse(e.created_at)));
+      cursor = page.body.next_cursor;
+    } while (cursor);
+    assert.equal(seen.length, 26, 'raw events that survived retention');
+    assert.equal(new Set(seen).size, seen.length);
+    assert.deepEqual(times, [...times].sort((x, y) => y - x), 'newest first');
+    assert.equal((await owner.get('/api/v1/usage/events?cursor=garbage')).status, 422);
+  });
+});
