@@ -5,9 +5,19 @@
  */
 type Labels = Record<string, string>;
 
+/** Rendered label sets, memoized: recording on the hot path must not build strings. */
+const renderedLabels = new Map<string, string>();
+
 const labelText = (labels: Labels): string => {
-  const parts = Object.entries(labels).map(([k, v]) => `${k}="${v.replace(/["\\\n]/g, '_')}"`);
-  return parts.length ? `{${parts.join(',')}}` : '';
+  let key = '';
+  for (const name in labels) key += `${name}\u0000${labels[name]}\u0001`;
+  let text = renderedLabels.get(key);
+  if (text === undefined) {
+    const parts = Object.entries(labels).map(([k, v]) => `${k}="${v.replace(/["\\\n]/g, '_')}"`);
+    text = parts.length ? `{${parts.join(',')}}` : '';
+    if (renderedLabels.size < 10_000) renderedLabels.set(key, text);
+  }
+  return text;
 };
 
 export class Counter {

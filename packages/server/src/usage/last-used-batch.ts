@@ -8,7 +8,7 @@
  *   batch written twice, leave the newest value in place.
  * - A failed flush keeps its records for the next one.
  */
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database } from '../store/schema.js';
 import type { Metrics } from '../http/metrics.js';
 
@@ -20,6 +20,24 @@ export interface LastUse {
 
 /** Tables whose rows carry last_used_at / last_used_ip / last_used_user_agent. */
 export type LastUsedTable = 'api_keys';
+
+/** SQLite allows at most 500 terms in a compound SELECT. */
+const ROWS_PER_STATEMENT = 500;
+
+/**
+ * One UPDATE … FROM for many rows (SQLite 3.33+ and PostgreSQL share the syntax). The rows
+ * come as a UNION ALL of typed SELECTs, the one row-set literal both dialects read alike.
+ */
+async function updateLastUsed(db: Kysely<Database>, table: LastUsedTable, entries: Array<{ id: string; use: LastUse }>): Promise<void> {
+  const rows = entries.map(
+    ({ id, use }) =>
+      sql`select cast(${id} as text) as id, cast(${use.at} as bigint) as used_at, cast(${use.ip} as text) as ip, cast(${use.userAgent} as text) as user_agent`,
+  );
+  const target = sql.table(table);
+  await sql`update ${target} set last_used_at = v.used_at, last_used_ip = v.ip, last_used_user_agent = v.user_agent
+    from (${sql.join(rows, sql` union all `)}) as v
+    where ${target}.id = v.id and (${target}.last_used_at is null or ${target}.last_used_at < v.used_at)`.execute(db);
+}
 
 export class LastUsedBatch {
   readonly name = 'last_used';
@@ -45,14 +63,19 @@ export class LastUsedBatch {
     const batch = this.pending;
     this.pending = new Map();
     try {
+      const byTable = new Map<LastUsedTable, Array<{ id: string; use: LastUse }>>();
+      for (const { table, id, use } of batch.values()) {
+        const entries = byTable.get(table) ?? [];
+        entries.push({ id, use });
+        byTable.set(table, entries);
+      }
       await this.db.transaction().execute(async (trx) => {
-        for (const { table, id, use } of batch.values()) {
-          await trx
-            .updateTable(table)
-            .set({ last_used_at: use.at, last_used_ip: use.ip, last_used_user_agent: use.userAgent })
-            .where('id', '=', id)
-            .where((eb) => eb.or([eb('last_used_at', 'is', null), eb('last_used_at', '<', use.at)]))
-            .execute();
+        for (const [table, entries] of byTable) {
+          for (let i = 0; i < entries.length; i += ROWS_PER_STATEMENT) {
+            await updateLastUsed(trx, table, entries.slice(i, i + ROWS_PER_STATEMENT));
+            // Let requests run between statements: a large flush must not stall the server.
+            await new Promise((resolve) => setImmediate(resolve));
+          }
         }
       });
       this.metrics.batchFlushes.inc({ batch: 'last_used', outcome: 'ok' });

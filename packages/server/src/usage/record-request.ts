@@ -6,7 +6,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { redactCredentials } from '@skytells/credentials';
 import { userAgentOf } from '../http/principal.js';
-import { newId } from '../store/ids.js';
+import { newSequentialId } from '../store/ids.js';
 import type { UsageEventRow } from './usage-batch.js';
 
 export interface UsageAnnotation {
@@ -26,7 +26,7 @@ export function usageEventOf(request: FastifyRequest, reply: FastifyReply, now: 
   if (credential === null) return undefined;
   const queryAt = request.url.indexOf('?');
   return {
-    id: newId('evt'),
+    id: newSequentialId('evt', now),
     account_id: credential.accountId,
     credential_kind: credential.kind,
     credential_id: credential.credentialId,

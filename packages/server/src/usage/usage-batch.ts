@@ -8,7 +8,7 @@
  * - A failed flush keeps its events for the next one. While the database stays down the
  *   queue is capped; the oldest events beyond the cap are dropped and counted.
  */
-import type { Insertable, Kysely } from 'kysely';
+import { sql, type Insertable, type Kysely } from 'kysely';
 import type { Database, UsageEventsTable } from '../store/schema.js';
 import type { Metrics } from '../http/metrics.js';
 
@@ -17,6 +17,20 @@ export type UsageEventRow = Insertable<UsageEventsTable>;
 const MAX_QUEUED = 200_000;
 /** 14 columns a row: 500 rows stay well under every dialect's bound-parameter limit. */
 const ROWS_PER_STATEMENT = 500;
+
+const COLUMNS = [
+  'id', 'account_id', 'credential_kind', 'credential_id', 'ip', 'user_agent', 'method', 'path',
+  'model', 'status_code', 'latency_ms', 'prediction_id', 'charge_nanos', 'created_at',
+] as const satisfies ReadonlyArray<keyof UsageEventRow>;
+
+/**
+ * One multi-row INSERT built with the `sql` tag: far less work per row than the query
+ * builder's immutable nodes, and still compiled by Kysely for either dialect.
+ */
+async function insertEvents(db: Kysely<Database>, rows: UsageEventRow[]): Promise<void> {
+  const values = rows.map((row) => sql`(${sql.join(COLUMNS.map((column) => row[column] ?? null))})`);
+  await sql`insert into usage_events (${sql.join(COLUMNS.map((c) => sql.ref(c)))}) values ${sql.join(values)} on conflict (id) do nothing`.execute(db);
+}
 
 export class UsageBatch {
   readonly name = 'usage_events';
@@ -42,11 +56,9 @@ export class UsageBatch {
     try {
       await this.db.transaction().execute(async (trx) => {
         for (let i = 0; i < batch.length; i += ROWS_PER_STATEMENT) {
-          await trx
-            .insertInto('usage_events')
-            .values(batch.slice(i, i + ROWS_PER_STATEMENT))
-            .onConflict((oc) => oc.column('id').doNothing())
-            .execute();
+          await insertEvents(trx, batch.slice(i, i + ROWS_PER_STATEMENT));
+          // Let requests run between statements: a large flush must not stall the server.
+          await new Promise((resolve) => setImmediate(resolve));
         }
       });
       this.metrics.batchFlushes.inc({ batch: this.name, outcome: 'ok' });

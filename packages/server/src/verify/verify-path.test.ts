@@ -48,8 +48,8 @@ describe('the verify path', () => {
     const flush = await statementsDuring(t, () => t.server.flushBatches());
     const writes = flush.filter((s) => s.kind === 'write').map((s) => s.sql);
     assert.equal(writes.length, 2, writes.join('\n'));
-    assert.equal(writes.filter((sql) => /^update "api_keys" set "last_used_at"/.test(sql)).length, 1, 'one last-used update for the one key');
-    assert.equal(writes.filter((sql) => /^insert into "usage_events"/.test(sql)).length, 1, 'the 500 usage events in one insert');
+    assert.equal(writes.filter((sql) => /^update "api_keys" set last_used_at/.test(sql)).length, 1, 'one last-used update for the one key');
+    assert.equal(writes.filter((sql) => /^insert into usage_events /.test(sql)).length, 1, 'the 500 usage events in one insert');
     const listed = await owner.get(`/api/v1/keys/${id}`);
     assert.ok(listed.body.last_used_at);
     assert.equal(listed.body.last_used_ip, '127.0.0.1');
