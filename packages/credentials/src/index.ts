@@ -1,19 +1,13 @@
 /**
- * @skytells/credentials: the one module that generates, parses, checksums, masks, hashes
- * and finds Skytells credentials. Used by the server, the SDK and the CLI's scanner.
- * Zero dependencies beyond Node's own `node:crypto` and `node:zlib`.
+ * @skytells/credentials: the one module that generates, parses, checksums, masks, hashes and
+ * finds Skytells credentials; the server, SDK and CLI scanner all use it. No dependencies
+ * beyond Node's own `node:crypto` and `node:zlib`.
  */
 export { BASE62_ALPHABET } from './base62.js';
 export { randomString } from './random.js';
 export type { CredentialKind } from './kinds.js';
-export {
-  generateCredential,
-  generateApiKey,
-  generatePersonalAccessToken,
-  parseCredential,
-  isCredential,
-  maskCredential,
-  hashCredential,
-  type ParsedCredential,
-} from './credential.js';
+export { generateCredential, generateApiKey, generatePersonalAccessToken } from './generate.js';
+export { parseCredential, isCredential, type ParsedCredential } from './parse.js';
+export { maskCredential } from './mask.js';
+export { hashCredential } from './hash.js';
 export { findCredentials, redactCredentials, type FoundCredential } from './scan.js';

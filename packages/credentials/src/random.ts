@@ -1,8 +1,9 @@
 /**
- * Uniform random strings over any alphabet of at most 256 characters.
+ * Uniform random strings over an alphabet of 2 to 256 distinct characters.
  *
- * Invariant: no modulo bias. A byte is used only when it falls below the largest multiple
- * of the alphabet size that fits in a byte; other bytes are discarded and redrawn.
+ * Invariant: no modulo bias. A byte is used only when it falls below the largest multiple of
+ * the alphabet size that fits in a byte (rejection sampling); other bytes are discarded, so
+ * every character has probability exactly 1/size.
  */
 import { randomBytes as cryptoRandomBytes } from 'node:crypto';
 
@@ -12,16 +13,18 @@ export function randomString(
   randomBytes: (n: number) => Uint8Array = cryptoRandomBytes,
 ): string {
   const size = alphabet.length;
-  if (size < 2 || size > 256) throw new RangeError('alphabet must have 2 to 256 characters');
+  if (size < 2 || size > 256 || new Set(alphabet).size !== size) {
+    throw new RangeError('alphabet must have 2 to 256 distinct characters');
+  }
+  if (!Number.isSafeInteger(length) || length < 0) throw new RangeError('length must be a non-negative integer');
   const limit = 256 - (256 % size);
   let out = '';
   while (out.length < length) {
-    // Draw a little extra to cover rejections; the loop tops up when that is not enough.
-    const bytes = randomBytes(Math.ceil((length - out.length) * 1.3) + 4);
-    for (const byte of bytes) {
-      if (byte >= limit) continue;
-      out += alphabet[byte % size];
-      if (out.length === length) break;
+    // Draw a little extra to cover rejections (at most 8/256 for base62); top up if short.
+    const bytes = randomBytes(Math.ceil((length - out.length) * 1.1) + 8);
+    for (let i = 0; i < bytes.length && out.length < length; i++) {
+      const byte = bytes[i]!;
+      if (byte < limit) out += alphabet[byte % size]!;
     }
   }
   return out;

@@ -1,10 +1,17 @@
 /**
- * Finding credentials in text: for leak scanners (only checksum-valid matches count, so a
- * random string is reported with probability 2^-32) and for scrubbing logs (every
- * credential-shaped run is masked, valid or not: a mistyped key is still a secret).
+ * Credentials inside free text.
+ *
+ * - `findCredentials` (leak scanners): checksum-valid credentials standing alone, i.e. not
+ *   glued to a word character on either side, so a longer base62 run is never reported. A
+ *   random credential-shaped string passes the checksum with probability about 2^-32.
+ * - `redactCredentials` (log scrubbing) errs the other way: every credential-shaped substring
+ *   is masked, checksum valid or not (a mistyped key is still a secret), wherever it sits
+ *   (`%22sk-…` in a URL-encoded query, `\nsk-…` in escaped JSON). A longer run of the alphabet
+ *   after the body is swallowed and replaced whole by the placeholder.
  */
-import { FORMATS, bodyLength, type CredentialKind } from './kinds.js';
-import { maskCredential, parseCredential } from './credential.js';
+import { FORMATS, type CredentialKind } from './kinds.js';
+import { parseCredential } from './parse.js';
+import { maskCredential } from './mask.js';
 
 export interface FoundCredential {
   kind: CredentialKind;
@@ -12,18 +19,24 @@ export interface FoundCredential {
   index: number;
 }
 
-const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&');
-const charClass = (alphabet: string) => `[${escape(alphabet)}]`;
+const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+const WORD = '[0-9A-Za-z_]';
 
-/** Credential-shaped runs, not glued to a longer run of word characters on either side. */
+/** Standalone credential-shaped runs; matches of one kind never overlap another's. */
+const STANDALONE = new RegExp(
+  FORMATS.map((f) => `(?<!${WORD})${escape(f.prefix)}[${escape(f.alphabet)}]{${f.bodyLength}}(?!${WORD})`).join('|'),
+  'g',
+);
+
+/** Every credential-shaped substring, extended over any further alphabet characters. */
 const SHAPED = new RegExp(
-  FORMATS.map((f) => `(?<![A-Za-z0-9_-])${escape(f.prefix)}${charClass(f.alphabet)}{${bodyLength(f)}}(?![A-Za-z0-9_])`).join('|'),
+  FORMATS.map((f) => `${escape(f.prefix)}[${escape(f.alphabet)}]{${f.bodyLength},}`).join('|'),
   'g',
 );
 
 export function findCredentials(text: string): FoundCredential[] {
   const found: FoundCredential[] = [];
-  for (const match of text.matchAll(SHAPED)) {
+  for (const match of text.matchAll(STANDALONE)) {
     const parsed = parseCredential(match[0]);
     if (parsed) found.push({ kind: parsed.kind, value: match[0], index: match.index });
   }
@@ -31,5 +44,6 @@ export function findCredentials(text: string): FoundCredential[] {
 }
 
 export function redactCredentials(text: string): string {
+  // A longer run is not credential-shaped, so its mask is the placeholder: nothing shows.
   return text.replace(SHAPED, (match) => maskCredential(match));
 }

@@ -167,6 +167,12 @@ const migrations: Record<string, Migration> = {
         .addColumn('charge_nanos', 'bigint', (c) => c.notNull())
         .addPrimaryKeyConstraint('usage_daily_pk', ['account_id', 'day', 'credential_id'])
         .execute();
+      // One row: every UTC day before `rolled_until` is in usage_daily, final.
+      await db.schema
+        .createTable('usage_rollup_state')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('rolled_until', 'bigint', (c) => c.notNull())
+        .execute();
 
       await db.schema.createIndex('audit_events_account_type_created').on('audit_events').columns(['account_id', 'type', 'created_at', 'id']).execute();
     },

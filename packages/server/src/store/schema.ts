@@ -127,6 +127,11 @@ export interface UsageDailyTable {
   charge_nanos: number;
 }
 
+export interface UsageRollupStateTable {
+  id: 'daily';
+  rolled_until: number;
+}
+
 export interface Database {
   accounts: AccountsTable;
   sessions: SessionsTable;
@@ -137,4 +142,5 @@ export interface Database {
   predictions: PredictionsTable;
   usage_events: UsageEventsTable;
   usage_daily: UsageDailyTable;
+  usage_rollup_state: UsageRollupStateTable;
 }

@@ -1,16 +1,18 @@
 /**
  * Usage reads and the daily rollup.
  *
- * Invariant: raw events of an account are complete from the UTC day of its oldest retained
- * event on (retention deletes whole days, after rolling them up). So aggregates come from
- * `usage_daily` for the days before that boundary and from raw events from it on, and no
- * request is counted twice.
+ * Invariant: every UTC day before `usage_rollup_state.rolled_until` is in `usage_daily`, and
+ * final. Daily aggregates come from there before that moment and from raw events after it,
+ * so a long range costs one row per day and key, and no request is counted twice. Retention
+ * deletes only raw events of days already rolled up.
  */
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../store/schema.js';
 
 export const DAY_MS = 86_400_000;
 export const HOUR_MS = 3_600_000;
+/** A day is rolled up only once it ended this long ago, so late batch flushes are in it. */
+const SETTLE_MS = HOUR_MS;
 
 export const floorTo = (ms: number, unit: number): number => Math.floor(ms / unit) * unit;
 
@@ -31,16 +33,9 @@ export interface UsageRange {
   credentialId?: string;
 }
 
-/** The first UTC day from which this account's raw events are complete, or undefined when it has none. */
-async function rawBoundary(db: Kysely<Database>, accountId: string): Promise<number | undefined> {
-  const row = await db
-    .selectFrom('usage_events')
-    .select('created_at')
-    .where('account_id', '=', accountId)
-    .orderBy('created_at', 'asc')
-    .limit(1)
-    .executeTakeFirst();
-  return row === undefined ? undefined : floorTo(row.created_at, DAY_MS);
+async function rolledUntil(db: Kysely<Database>): Promise<number> {
+  const row = await db.selectFrom('usage_rollup_state').select('rolled_until').where('id', '=', 'daily').executeTakeFirst();
+  return row?.rolled_until ?? Number.NEGATIVE_INFINITY;
 }
 
 async function rawAggregates(db: Kysely<Database>, range: UsageRange, unit: number): Promise<AggregateRow[]> {
@@ -82,7 +77,7 @@ async function dailyRollups(db: Kysely<Database>, range: UsageRange): Promise<Ag
 
 /** Aggregates per period and credential. Hourly periods exist only while raw events do. */
 export async function usageAggregates(db: Kysely<Database>, range: UsageRange, granularity: 'day' | 'hour'): Promise<AggregateRow[]> {
-  const boundary = (await rawBoundary(db, range.accountId)) ?? range.to;
+  const boundary = granularity === 'day' ? Math.max(floorTo(range.from, DAY_MS), await rolledUntil(db)) : range.from;
   const rows: AggregateRow[] = [];
   if (granularity === 'day' && range.from < boundary) {
     rows.push(...(await dailyRollups(db, { ...range, to: Math.min(range.to, boundary) })));
@@ -102,36 +97,37 @@ export interface EventCursor {
 
 /** Newest first, `limit` events strictly after `cursor` in that order. */
 export async function usageEvents(db: Kysely<Database>, range: UsageRange, limit: number, cursor: EventCursor | undefined) {
+  // One upper bound on created_at, so the index range starts right at the cursor.
+  const upper = cursor === undefined ? range.to : Math.min(range.to, cursor.createdAt + 1);
   let query = db
     .selectFrom('usage_events')
     .selectAll()
     .where('account_id', '=', range.accountId)
     .where('created_at', '>=', range.from)
-    .where('created_at', '<', range.to);
+    .where('created_at', '<', upper);
   if (range.credentialId !== undefined) query = query.where('credential_id', '=', range.credentialId);
   if (cursor !== undefined) {
-    query = query.where((eb) =>
-      eb.or([eb('created_at', '<', cursor.createdAt), eb.and([eb('created_at', '=', cursor.createdAt), eb('id', '<', cursor.id)])]),
-    );
+    query = query.where((eb) => eb.or([eb('created_at', '<', cursor.createdAt), eb('id', '<', cursor.id)]));
   }
   return query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
 }
 
 /**
- * Rebuilds `usage_daily` for every complete UTC day that still has raw events, then deletes
- * raw events older than the retention window. Both in one transaction; running it twice gives
- * the same aggregates as running it once.
+ * Rolls every settled UTC day not yet rolled up into `usage_daily`, then deletes raw events
+ * older than the retention window (and already rolled up). One transaction; a second run
+ * finds nothing left to do and changes nothing.
  */
 export async function rollUpAndPrune(db: Kysely<Database>, now: number, retentionDays: number): Promise<{ days: number; pruned: number }> {
-  const today = floorTo(now, DAY_MS);
-  const cutoff = today - retentionDays * DAY_MS;
+  const settled = floorTo(now - SETTLE_MS, DAY_MS);
   return db.transaction().execute(async (trx) => {
-    const oldest = await trx.selectFrom('usage_events').select('created_at').orderBy('created_at', 'asc').limit(1).executeTakeFirst();
-    if (oldest === undefined) return { days: 0, pruned: 0 };
-    const first = floorTo(oldest.created_at, DAY_MS);
-    if (first < today) {
-      await trx.deleteFrom('usage_daily').where('day', '>=', first).where('day', '<', today).execute();
+    let from = await rolledUntil(trx);
+    if (from === Number.NEGATIVE_INFINITY) {
+      const oldest = await trx.selectFrom('usage_events').select('created_at').orderBy('created_at', 'asc').limit(1).executeTakeFirst();
+      from = floorTo(oldest?.created_at ?? settled, DAY_MS);
+    }
+    if (from < settled) {
       const day = sql<number>`(created_at / ${sql.lit(DAY_MS)}) * ${sql.lit(DAY_MS)}`;
+      await trx.deleteFrom('usage_daily').where('day', '>=', from).where('day', '<', settled).execute();
       await trx
         .insertInto('usage_daily')
         .columns(['account_id', 'credential_id', 'day', 'requests', 'predictions', 'errors', 'charge_nanos'])
@@ -147,13 +143,20 @@ export async function rollUpAndPrune(db: Kysely<Database>, now: number, retentio
               sql<number>`sum(case when status_code >= 400 then 1 else 0 end)`.as('errors'),
               sql<number>`sum(charge_nanos)`.as('charge_nanos'),
             ])
-            .where('created_at', '>=', first)
-            .where('created_at', '<', today)
+            .where('created_at', '>=', from)
+            .where('created_at', '<', settled)
             .groupBy(['account_id', 'credential_id', day]),
         )
         .execute();
     }
+    const rolled = Math.max(from, settled);
+    await trx
+      .insertInto('usage_rollup_state')
+      .values({ id: 'daily', rolled_until: rolled })
+      .onConflict((oc) => oc.column('id').doUpdateSet({ rolled_until: rolled }))
+      .execute();
+    const cutoff = Math.min(floorTo(now, DAY_MS) - retentionDays * DAY_MS, rolled);
     const pruned = await trx.deleteFrom('usage_events').where('created_at', '<', cutoff).executeTakeFirst();
-    return { days: Math.max(0, (today - first) / DAY_MS), pruned: Number(pruned.numDeletedRows) };
+    return { days: Math.max(0, (settled - from) / DAY_MS), pruned: Number(pruned.numDeletedRows) };
   });
 }
