@@ -2,7 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { BASE62_ALPHABET, randomString } from './index.js';
-import { chiSquareCriticalValue, chiSquareStatistic } from './chi-square.test-support.js';
+import { chiSquareCriticalValue, chiSquareStatistic, chiSquareSurvival } from './chi-square.test-support.js';
 
 const SAMPLE = 1_000_000;
 const ALPHA = 1e-6;
@@ -30,7 +30,10 @@ function moduloBiased(alphabet: string, length: number): string {
 }
 
 describe('uniformity of random characters', () => {
-  test('the critical values match published tables', () => {
+  test('the chi-square helper matches closed forms and published tables', () => {
+    // df = 2 is exponential: P(χ² > x) = e^(-x/2); its α = 10^-6 critical value is 2·ln(10^6).
+    for (const x of [0.1, 1, 10, 50]) assert.ok(Math.abs(chiSquareSurvival(2, x) - Math.exp(-x / 2)) < 1e-12);
+    assert.ok(Math.abs(chiSquareCriticalValue(2, 1e-6) - 2 * Math.log(1e6)) < 1e-6);
     // χ²(0.999, 10) = 29.588 and χ²(0.99, 60) = 88.379 (standard tables).
     assert.ok(Math.abs(chiSquareCriticalValue(10, 1e-3) - 29.588) < 0.01);
     assert.ok(Math.abs(chiSquareCriticalValue(60, 1e-2) - 88.379) < 0.01);
@@ -50,6 +53,15 @@ describe('uniformity of random characters', () => {
   test('negative control: a `byte % 62` generator fails the same test', () => {
     const result = isUniform(moduloBiased(BASE62_ALPHABET, SAMPLE), BASE62_ALPHABET);
     assert.ok(!result.uniform, `χ² = ${result.statistic} should exceed ${result.critical}`);
+  });
+
+  test('bad arguments are a RangeError', () => {
+    assert.throws(() => randomString('a', 4), RangeError);
+    assert.throws(() => randomString('aab', 4), RangeError);
+    assert.throws(() => randomString('x'.repeat(257), 4), RangeError);
+    assert.throws(() => randomString(BASE62_ALPHABET, -1), RangeError);
+    assert.throws(() => randomString(BASE62_ALPHABET, 2.5), RangeError);
+    assert.equal(randomString(BASE62_ALPHABET, 0), '');
   });
 
   test('rejection sampling discards the biased bytes, and only those', () => {
