@@ -25,4 +25,6 @@ export interface AppContext {
   catalogue: Catalogue;
   executor: Executor;
   passwords: PasswordHasher;
+  /** Every scope a token may hold: the default catalogue and the operator's extras. */
+  scopes: ReadonlySet<string>;
 }

@@ -14,6 +14,10 @@ import { createPasswordHasher } from './accounts/password.js';
 import { buildApp } from './http/app.js';
 import { createMetrics } from './http/metrics.js';
 import { apiKeyLookup } from './keys/index.js';
+import { tokenLookup } from './tokens/index.js';
+import { scopeCatalogue } from './tokens/scopes.js';
+import { recordExpiryNotices } from './tokens/expiry-notices.js';
+import { SecurityEventBatch } from './audit/security-event-batch.js';
 import { loadCatalogue } from './inference/index.js';
 import { openStore } from './store/store.js';
 import { FlushScheduler } from './usage/flush-scheduler.js';
@@ -69,7 +73,21 @@ export async function startServer(config: Config, options: StartOptions = {}): P
           heartbeatMs: config.listenerHeartbeatMs,
         })
       : new LocalInvalidationBus();
-  const verifier = new CredentialVerifier({ api_key: apiKeyLookup(store.db) }, clock, metrics, {
+  const securityEvents = new SecurityEventBatch(store.db, metrics);
+  const lookups = {
+    api_key: apiKeyLookup(store.db),
+    personal_access_token: tokenLookup(store.db, ({ tokenId, accountId, replacedBy }) =>
+      securityEvents.record({
+        accountId,
+        type: 'token.reuse_after_rotation',
+        actor: { type: 'system', id: null, ip: null, userAgent: null },
+        target: { type: 'personal_access_token', id: tokenId },
+        metadata: { replaced_by: replacedBy, note: 'a token rotated out after its grace period was presented: some consumer still holds it' },
+        at: clock.now(),
+      }),
+    ),
+  };
+  const verifier = new CredentialVerifier(lookups, clock, metrics, {
     cacheSize: config.verifyCacheSize,
     cacheTtlMs: config.verifyCacheTtlMs,
     isTrusted: () => invalidations.trusted,
@@ -82,7 +100,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   }
   const lastUsed = new LastUsedBatch(store.db, metrics);
   const usage = new UsageBatch(store.db, metrics);
-  const scheduler = new FlushScheduler([lastUsed, usage], config.batchFlushIntervalMs, logger);
+  const scheduler = new FlushScheduler([lastUsed, usage, securityEvents], config.batchFlushIntervalMs, logger);
   const ctx: AppContext = {
     config,
     store,
@@ -98,6 +116,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       ? new HttpExecutor(config.inferenceUpstreamUrl, config.inferenceUpstreamTimeoutMs)
       : new SandboxExecutor(),
     passwords: await createPasswordHasher(),
+    scopes: scopeCatalogue(config.extraScopes),
   };
 
   const app = await buildApp(ctx, {
@@ -117,6 +136,12 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   rollupTimer.unref();
   const firstRollup = setTimeout(rollup, 60_000);
   firstRollup.unref();
+  // Hourly: audit and notify tokens entering their last week, and tokens that expired.
+  const expiryTimer = setInterval(
+    () => recordExpiryNotices(store.db, clock.now()).catch((error: unknown) => logger.error({ err: error }, 'token expiry notices failed')),
+    3_600_000,
+  );
+  expiryTimer.unref();
   const { port } = app.server.address() as AddressInfo;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   logger.info({ url: `http://${host}:${port}`, database: store.dialect, version: VERSION }, 'server listening');
@@ -131,6 +156,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       closing ??= (async () => {
         clearInterval(rollupTimer);
         clearTimeout(firstRollup);
+        clearInterval(expiryTimer);
         await app.close();
         await scheduler.stop();
         await invalidations.stop();

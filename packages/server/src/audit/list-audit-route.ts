@@ -14,6 +14,7 @@ export const listAuditRoute = (ctx: AppContext) =>
     summary: 'The audit log',
     tag: 'Audit',
     auth: 'account',
+    scopes: ['audit.read'],
     query: auditQuerySchema,
     response: { status: 200, schema: paginatedSchema(auditEventSchema), description: 'A page of audit events, newest first' },
     async handler({ query, request }) {

@@ -9,7 +9,15 @@ import { newId } from '../store/ids.js';
 
 export const AUDIT_EVENT_TYPES = [
   'key.created',
+  'key.rotated',
   'key.revoked',
+  'token.created',
+  'token.rotated',
+  'token.revoked',
+  'token.expiring_soon',
+  'token.expired',
+  'token.reuse_after_rotation',
+  'token.family_revoked',
   'auth.signin',
   'auth.signin_failed',
   'auth.signout',
@@ -19,7 +27,7 @@ export const AUDIT_EVENT_TYPES = [
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
 
 export interface AuditActor {
-  type: 'account' | 'session' | 'system';
+  type: 'account' | 'session' | 'personal_access_token' | 'device_grant' | 'system';
   id: string | null;
   ip: string | null;
   userAgent: string | null;
@@ -32,6 +40,27 @@ export interface AuditEvent {
   target?: { type: string; id: string };
   metadata?: Record<string, string | number | boolean | null>;
   at: number;
+}
+
+/**
+ * Records an audit event and, for the owner's attention, a notification in the outbox (a
+ * mailer or webhook delivers it later). Both with the caller's transaction handle.
+ */
+export async function recordAuditWithNotification(db: Kysely<Database> | Transaction<Database>, event: AuditEvent & { target: { type: string; id: string } }): Promise<void> {
+  await recordAudit(db, event);
+  await db
+    .insertInto('notifications')
+    .values({
+      id: newId('ntf'),
+      account_id: event.accountId,
+      type: event.type,
+      subject_type: event.target.type,
+      subject_id: event.target.id,
+      payload: JSON.stringify(event.metadata ?? {}),
+      created_at: event.at,
+      delivered_at: null,
+    })
+    .execute();
 }
 
 export async function recordAudit(db: Kysely<Database> | Transaction<Database>, event: AuditEvent): Promise<void> {

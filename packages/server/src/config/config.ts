@@ -34,6 +34,10 @@ export interface Config {
   inferenceUpstreamUrl: string | undefined;
   inferenceUpstreamTimeoutMs: number;
   usageRetentionDays: number;
+  /** Caps every token's lifetime; when set, tokens without expiry are refused. */
+  patMaxLifetimeDays: number | undefined;
+  /** Scopes beyond the default catalogue, for the operator's other services. */
+  extraScopes: string[];
 }
 
 export class ConfigError extends Error {}
@@ -65,6 +69,11 @@ const variables = {
   INFERENCE_UPSTREAM_URL: z.url({ protocol: /^https?$/ }).optional(),
   INFERENCE_UPSTREAM_TIMEOUT_MS: integer(100, 600_000).default(30_000),
   USAGE_RETENTION_DAYS: integer(1, 3650).default(90),
+  PAT_MAX_LIFETIME_DAYS: integer(1, 3650).optional(),
+  PAT_EXTRA_SCOPES: z
+    .string()
+    .regex(/^\s*[a-z][a-z0-9_.:-]{0,63}(\s*,\s*[a-z][a-z0-9_.:-]{0,63})*\s*$/)
+    .optional(),
 } as const;
 
 const expectations: Record<keyof typeof variables, string> = {
@@ -91,6 +100,8 @@ const expectations: Record<keyof typeof variables, string> = {
   INFERENCE_UPSTREAM_URL: 'an http(s) URL',
   INFERENCE_UPSTREAM_TIMEOUT_MS: 'an integer from 100 to 600000',
   USAGE_RETENTION_DAYS: 'an integer from 1 to 3650',
+  PAT_MAX_LIFETIME_DAYS: 'an integer from 1 to 3650',
+  PAT_EXTRA_SCOPES: 'a comma-separated list of scope names such as billing.read',
 };
 
 function parseTrustProxy(value: string): TrustProxy {
@@ -143,5 +154,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     inferenceUpstreamUrl: read('INFERENCE_UPSTREAM_URL'),
     inferenceUpstreamTimeoutMs: read('INFERENCE_UPSTREAM_TIMEOUT_MS'),
     usageRetentionDays: read('USAGE_RETENTION_DAYS'),
+    patMaxLifetimeDays: read('PAT_MAX_LIFETIME_DAYS'),
+    extraScopes: (read('PAT_EXTRA_SCOPES') ?? '').split(',').map((s) => s.trim()).filter(Boolean),
   };
 }

@@ -12,6 +12,7 @@ import { redactCredentials } from '@skytells/credentials';
 import type { AppContext } from '../context.js';
 import { accountRoutes } from '../accounts/index.js';
 import { keyRoutes } from '../keys/index.js';
+import { tokenRoutes } from '../tokens/index.js';
 import { inferenceRoutes } from '../inference/index.js';
 import { listAuditRoute } from '../audit/list-audit-route.js';
 import { usageRoutes } from '../usage/index.js';
@@ -70,13 +71,16 @@ declare module 'fastify' {
   }
 }
 
-/** Finds which methods a path would accept, to tell a 405 from a 404. */
+/** Finds which methods a path would accept, to tell a 405 from a 404 (compiled on first use, once every route is in). */
 function allowedMethodsFinder(routes: readonly RegisteredRoute[]): (path: string) => string[] {
-  const patterns = routes.map((route) => ({
-    method: route.method,
-    regex: new RegExp(`^${openApiPath(route.url).replace(/\{[^}]+\}/g, '[^/]+')}/?$`),
-  }));
-  return (path) => [...new Set(patterns.filter((p) => p.regex.test(path)).map((p) => p.method))];
+  let patterns: Array<{ method: string; regex: RegExp }> | undefined;
+  return (path) => {
+    patterns ??= routes.map((route) => ({
+      method: route.method,
+      regex: new RegExp(`^${openApiPath(route.url).replace(/\{[^}]+\}/g, '[^/]+')}/?$`),
+    }));
+    return [...new Set(patterns.filter((p) => p.regex.test(path)).map((p) => p.method))];
+  };
 }
 
 function sendError(request: FastifyRequest, reply: FastifyReply, error: ApiError): FastifyReply {
@@ -150,14 +154,25 @@ export async function buildApp(ctx: AppContext, options: AppOptions): Promise<Fa
   const routes: AnyRoute[] = [
     ...accountRoutes(ctx),
     ...keyRoutes(ctx),
+    ...tokenRoutes(ctx),
     ...usageRoutes(ctx),
     listAuditRoute(ctx),
     ...inferenceRoutes(ctx),
   ];
   routes.push(...opsRoutes(ctx, options.readiness, () => routes, options.version));
 
-  const authHooks = { account: accountAuthenticator(ctx), inference: inferenceAuthenticator(ctx) };
-  for (const route of routes) registerRoute(app, route, authHooks);
+  const accountHook = accountAuthenticator(ctx);
+  const inferenceHook = inferenceAuthenticator(ctx);
+  const authenticate = (route: AnyRoute) =>
+    route.auth === 'none' ? undefined : route.auth === 'inference' ? inferenceHook(route) : accountHook(route);
+  for (const route of routes.filter((r) => !r.acceptsForm)) registerRoute(app, route, authenticate);
+  // The OAuth endpoints also take form bodies; the parser is scoped to them alone.
+  await app.register(async (oauth) => {
+    oauth.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
+      done(null, Object.fromEntries(new URLSearchParams(body as string)));
+    });
+    for (const route of routes.filter((r) => r.acceptsForm)) registerRoute(oauth, route, authenticate);
+  });
 
   const allowedMethods = allowedMethodsFinder(registeredRoutes);
   app.setNotFoundHandler((request, reply) => {

@@ -6,11 +6,18 @@ import { z } from 'zod';
 import { errorEnvelopeSchema } from './errors.js';
 import type { AnyRoute } from './route.js';
 
-const SECURITY: Record<AnyRoute['auth'], Array<Record<string, string[]>>> = {
-  none: [],
-  account: [{ sessionCookie: [] }],
-  inference: [{ apiKey: [] }],
-};
+function security(route: AnyRoute): Array<Record<string, string[]>> {
+  switch (route.auth) {
+    case 'none':
+      return [];
+    case 'session':
+      return [{ sessionCookie: [] }];
+    case 'account':
+      return [{ sessionCookie: [] }, { bearerToken: [...(route.scopes ?? [])] }];
+    case 'inference':
+      return [{ apiKey: [] }, { bearerToken: ['inference'] }];
+  }
+}
 
 /** `/api/v1/keys/:id` → `/api/v1/keys/{id}` */
 export const openApiPath = (url: string): string => url.replace(/:([A-Za-z_]+)/g, '{$1}');
@@ -41,7 +48,11 @@ export function buildOpenApiDocument(routes: readonly AnyRoute[], version: strin
     const operation: Record<string, unknown> = {
       summary: route.summary,
       tags: [route.tag],
-      security: SECURITY[route.auth],
+      security: security(route),
+      // The scopes a personal access token needs here; absent where no token is accepted.
+      ...(route.auth === 'account' || route.auth === 'inference'
+        ? { 'x-required-scopes': route.auth === 'inference' ? ['inference'] : [...(route.scopes ?? [])] }
+        : {}),
       parameters: [...parameters(route.params, 'path'), ...parameters(route.query, 'query')],
       responses: {
         [route.response.status]: {
@@ -73,6 +84,7 @@ export function buildOpenApiDocument(routes: readonly AnyRoute[], version: strin
       securitySchemes: {
         apiKey: { type: 'apiKey', in: 'header', name: 'x-api-key' },
         sessionCookie: { type: 'apiKey', in: 'cookie', name: 'skytells_session' },
+        bearerToken: { type: 'http', scheme: 'bearer', description: 'A personal access token (sk_pat_…)' },
       },
     },
   };

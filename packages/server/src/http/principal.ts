@@ -6,10 +6,12 @@ import type { FastifyRequest } from 'fastify';
 import type { AuditActor } from '../audit/record.js';
 import type { VerifiedCredential } from '../verify/verifier.js';
 
-export interface AccountPrincipal {
-  accountId: string;
-  sessionId: string;
-}
+/** A console session holds every scope; a personal access token holds its own. */
+export type AccountPrincipal =
+  | { via: 'session'; accountId: string; sessionId: string }
+  | { via: 'token'; accountId: string; tokenId: string; scopes: readonly string[]; expiresAt: number | null };
+
+export type SessionPrincipal = Extract<AccountPrincipal, { via: 'session' }>;
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -23,6 +25,12 @@ export function requireAccount(request: FastifyRequest): AccountPrincipal {
   return request.account;
 }
 
+export function requireSession(request: FastifyRequest): SessionPrincipal {
+  const account = requireAccount(request);
+  if (account.via !== 'session') throw new Error('route declared auth "session" but a token was authenticated');
+  return account;
+}
+
 export function requireCredential(request: FastifyRequest): VerifiedCredential {
   if (request.credential === null) throw new Error('route declared auth "inference" but no credential was verified');
   return request.credential;
@@ -33,10 +41,12 @@ export function userAgentOf(request: FastifyRequest): string | null {
   return typeof ua === 'string' ? ua.slice(0, 512) : null;
 }
 
+/** The audit actor: the session or the token the request came with. */
 export function actorOf(request: FastifyRequest): AuditActor {
+  const account = request.account;
   return {
-    type: 'session',
-    id: request.account?.sessionId ?? null,
+    type: account?.via === 'token' ? 'personal_access_token' : 'session',
+    id: account === null ? null : account.via === 'token' ? account.tokenId : account.sessionId,
     ip: request.ip,
     userAgent: userAgentOf(request),
   };

@@ -2,12 +2,13 @@
  * Turns a route declaration into a Fastify route: its auth hook runs first (before the
  * body is read), then params, query and body are validated by the route's zod schemas.
  */
-import type { FastifyInstance, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import type { z } from 'zod';
 import { ApiError } from './errors.js';
-import { PreSerialized, type AnyRoute, type RouteAuth } from './route.js';
+import { PreSerialized, type AnyRoute } from './route.js';
 
-export type AuthHooks = Record<Exclude<RouteAuth, 'none'>, (request: FastifyRequest) => Promise<void>>;
+/** Builds the auth hook of a route from its declaration; undefined for public routes. */
+export type Authenticate = (route: AnyRoute) => ((request: FastifyRequest, reply: FastifyReply) => Promise<void>) | undefined;
 
 function validate<T>(schema: z.ZodType<T> | undefined, value: unknown, part: string): T | undefined {
   if (schema === undefined) return undefined;
@@ -18,8 +19,8 @@ function validate<T>(schema: z.ZodType<T> | undefined, value: unknown, part: str
   throw new ApiError('INVALID_INPUT', `Invalid value for ${field}`, { details: `${field}: ${issue.message}` });
 }
 
-export function registerRoute(app: FastifyInstance, route: AnyRoute, authHooks: AuthHooks): void {
-  const onRequest = route.auth === 'none' ? undefined : (authHooks[route.auth] as onRequestAsyncHookHandler);
+export function registerRoute(app: FastifyInstance, route: AnyRoute, authenticate: Authenticate): void {
+  const onRequest = authenticate(route) as onRequestAsyncHookHandler | undefined;
   app.route({
     method: route.method,
     url: route.url,
@@ -32,7 +33,8 @@ export function registerRoute(app: FastifyInstance, route: AnyRoute, authHooks: 
         request,
         reply,
       });
-      reply.code(route.response.status);
+      // A handler may answer with another status (the OAuth token endpoint's 400s).
+      if (reply.statusCode === 200) reply.code(route.response.status);
       if (result instanceof PreSerialized) {
         reply.type(result.contentType);
         return result.body;

@@ -8,10 +8,11 @@ import type { z } from 'zod';
 
 /**
  * - `none`: public.
- * - `account`: the console session cookie (or, later, a personal access token).
- * - `inference`: an API key in `x-api-key`; the `/v1` surface.
+ * - `session`: the console session cookie only (a token can never do this).
+ * - `account`: the session cookie, or a personal access token holding every one of `scopes`.
+ * - `inference`: an API key in `x-api-key`, or a token with the `inference` scope; the `/v1` surface.
  */
-export type RouteAuth = 'none' | 'account' | 'inference';
+export type RouteAuth = 'none' | 'session' | 'account' | 'inference';
 
 export interface RouteInput<P, Q, B> {
   params: P;
@@ -36,6 +37,15 @@ export interface RouteDefinition<P = unknown, Q = unknown, B = unknown, R = unkn
   summary: string;
   tag: string;
   auth: RouteAuth;
+  /** Also accept `application/x-www-form-urlencoded` bodies (the OAuth endpoints). */
+  acceptsForm?: boolean;
+  /** With `auth: 'account'`: the scopes a token needs, all of them. */
+  scopes?: readonly string[];
+  /**
+   * Called when a presented token does not authenticate, before the 401: lets a route react
+   * to the use of a dead token (self-rotation revokes a stolen token's whole family).
+   */
+  onRejectedToken?: (presented: string, request: FastifyRequest) => Promise<void>;
   params?: z.ZodType<P>;
   query?: z.ZodType<Q>;
   body?: z.ZodType<B>;

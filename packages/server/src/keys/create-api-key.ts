@@ -11,24 +11,34 @@ import { commitCredentialChange } from '../verify/commit-credential-change.js';
 import type { ApiKeyRow } from './decisions.js';
 import { insertKey } from './repository.js';
 
+/** A new key's row and its secret; nothing is stored yet. */
+export function issueApiKeyRow(accountId: string, name: string, now: number, secret: string = generateApiKey()): { row: ApiKeyRow; secret: string } {
+  return {
+    secret,
+    row: {
+      id: newId('key'),
+      account_id: accountId,
+      name,
+      key_hash: hashCredential(secret),
+      masked_key: maskCredential(secret),
+      created_at: now,
+      revoked_at: null,
+      last_used_at: null,
+      last_used_ip: null,
+      last_used_user_agent: null,
+      replaced_by: null,
+    },
+  };
+}
+
 export async function createApiKey(
   ctx: Pick<AppContext, 'store' | 'verifier' | 'invalidations' | 'clock'>,
   input: { accountId: string; name: string; actor: AuditActor },
-  secret: string = generateApiKey(),
+  secret?: string,
 ): Promise<{ row: ApiKeyRow; secret: string }> {
   const now = ctx.clock.now();
-  const row: ApiKeyRow = {
-    id: newId('key'),
-    account_id: input.accountId,
-    name: input.name,
-    key_hash: hashCredential(secret),
-    masked_key: maskCredential(secret),
-    created_at: now,
-    revoked_at: null,
-    last_used_at: null,
-    last_used_ip: null,
-    last_used_user_agent: null,
-  };
+  const issued = issueApiKeyRow(input.accountId, input.name, now, secret);
+  const { row } = issued;
   await commitCredentialChange(ctx, async (trx) => {
     await insertKey(trx, row);
     await recordAudit(trx, {
@@ -41,5 +51,5 @@ export async function createApiKey(
     });
     return { result: undefined, invalidated: [row.key_hash] };
   });
-  return { row, secret };
+  return issued;
 }

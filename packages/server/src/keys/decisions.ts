@@ -6,23 +6,31 @@ import type { ApiKeyView } from './schema.js';
 
 export type ApiKeyRow = Selectable<ApiKeysTable>;
 
-export function toApiKeyView(row: ApiKeyRow): ApiKeyView {
+/** Revoked once `revoked_at` has passed; a rotated key in its grace period is still active. */
+export const keyStatus = (row: ApiKeyRow, now: number): ApiKeyView['status'] =>
+  row.revoked_at !== null && row.revoked_at <= now ? 'revoked' : 'active';
+
+export function toApiKeyView(row: ApiKeyRow, now: number): ApiKeyView {
   return {
     id: row.id,
     name: row.name,
     masked_key: row.masked_key,
-    status: row.revoked_at === null ? 'active' : 'revoked',
+    status: keyStatus(row, now),
     created_at: isoTime(row.created_at),
     last_used_at: isoTime(row.last_used_at),
     last_used_ip: row.last_used_ip,
     last_used_user_agent: row.last_used_user_agent,
     revoked_at: isoTime(row.revoked_at),
+    replaced_by: row.replaced_by,
   };
 }
 
-/** Revocation is irreversible and idempotent: a revoked key stays as it was revoked. */
+/**
+ * Revocation is irreversible and idempotent: a revoked key stays as it was revoked. Revoking
+ * a rotated key during its grace period ends the grace period now.
+ */
 export type RevocationDecision = { action: 'revoke'; revokedAt: number } | { action: 'none' };
 
 export function decideRevocation(row: ApiKeyRow, now: number): RevocationDecision {
-  return row.revoked_at === null ? { action: 'revoke', revokedAt: now } : { action: 'none' };
+  return keyStatus(row, now) === 'active' ? { action: 'revoke', revokedAt: now } : { action: 'none' };
 }

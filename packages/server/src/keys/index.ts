@@ -4,7 +4,8 @@ import { createKeyRoute } from './routes/create-key.js';
 import { getKeyRoute } from './routes/get-key.js';
 import { listKeysRoute } from './routes/list-keys.js';
 import { revokeKeyRoute } from './routes/revoke-key.js';
+import { rotateKeyRoute } from './routes/rotate-key.js';
 
 export { apiKeyLookup } from './repository.js';
 
-export const keyRoutes = (ctx: AppContext) => [createKeyRoute(ctx), listKeysRoute(ctx), getKeyRoute(ctx), revokeKeyRoute(ctx)];
+export const keyRoutes = (ctx: AppContext) => [createKeyRoute(ctx), listKeysRoute(ctx), getKeyRoute(ctx), revokeKeyRoute(ctx), rotateKeyRoute(ctx)];

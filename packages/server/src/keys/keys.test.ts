@@ -29,7 +29,7 @@ describe('API keys', () => {
     assert.equal(fetched.body.key, undefined, 'the secret is never shown again');
     assert.ok(!fetched.text.includes(key));
     assert.deepEqual(Object.keys(fetched.body).sort(), [
-      'created_at', 'id', 'last_used_at', 'last_used_ip', 'last_used_user_agent', 'masked_key', 'name', 'revoked_at', 'status',
+      'created_at', 'id', 'last_used_at', 'last_used_ip', 'last_used_user_agent', 'masked_key', 'name', 'replaced_by', 'revoked_at', 'status',
     ]);
   });
 

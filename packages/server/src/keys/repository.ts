@@ -45,20 +45,20 @@ export async function markKeyRevoked(db: Db, id: string, revokedAt: number): Pro
     .updateTable('api_keys')
     .set({ revoked_at: revokedAt })
     .where('id', '=', id)
-    .where('revoked_at', 'is', null)
+    .where((eb) => eb.or([eb('revoked_at', 'is', null), eb('revoked_at', '>', revokedAt)]))
     .executeTakeFirst();
   return result.numUpdatedRows === 1n;
 }
 
-/** The verify path's single query: an active key by hash. */
+/** The verify path's single query: a key by hash, usable until its revocation (if one is scheduled). */
 export function apiKeyLookup(db: Kysely<Database>): CredentialLookup {
-  return async (hash) => {
+  return async (hash, now) => {
     const row = await db
       .selectFrom('api_keys')
-      .select(['id', 'account_id'])
+      .select(['id', 'account_id', 'revoked_at'])
       .where('key_hash', '=', hash)
-      .where('revoked_at', 'is', null)
+      .where((eb) => eb.or([eb('revoked_at', 'is', null), eb('revoked_at', '>', now)]))
       .executeTakeFirst();
-    return row ? { kind: 'api_key', credentialId: row.id, accountId: row.account_id, expiresAt: null } : null;
+    return row ? { kind: 'api_key', credentialId: row.id, accountId: row.account_id, expiresAt: row.revoked_at, scopes: [] } : null;
   };
 }

@@ -14,7 +14,8 @@ export const apiKeySchema = z
     last_used_at: isoTimeSchema.nullable(),
     last_used_ip: z.string().nullable(),
     last_used_user_agent: z.string().nullable(),
-    revoked_at: isoTimeSchema.nullable(),
+    revoked_at: isoTimeSchema.nullable().meta({ description: 'May lie in the future: the end of a rotation grace period' }),
+    replaced_by: z.string().nullable(),
   });
 
 /** The create response: the only place the full key ever appears. */

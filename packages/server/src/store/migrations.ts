@@ -53,23 +53,16 @@ const migrations: Record<string, Migration> = {
         .columns(['account_id', 'created_at', 'id'])
         .execute();
 
+      // Failed attempts (sign-ins, device-code look-ups) per subject and per IP, for throttling.
       await db.schema
-        .createTable('signin_failures')
+        .createTable('auth_failures')
         .addColumn('id', 'text', (c) => c.primaryKey())
-        .addColumn('email_normalized', 'text', (c) => c.notNull())
+        .addColumn('subject', 'text', (c) => c.notNull())
         .addColumn('ip', 'text', (c) => c.notNull())
         .addColumn('created_at', 'bigint', (c) => c.notNull())
         .execute();
-      await db.schema
-        .createIndex('signin_failures_email')
-        .on('signin_failures')
-        .columns(['email_normalized', 'created_at'])
-        .execute();
-      await db.schema
-        .createIndex('signin_failures_ip')
-        .on('signin_failures')
-        .columns(['ip', 'created_at'])
-        .execute();
+      await db.schema.createIndex('auth_failures_subject').on('auth_failures').columns(['subject', 'created_at']).execute();
+      await db.schema.createIndex('auth_failures_ip').on('auth_failures').columns(['ip', 'created_at']).execute();
 
       await db.schema
         .createTable('audit_events')
@@ -175,6 +168,68 @@ const migrations: Record<string, Migration> = {
         .execute();
 
       await db.schema.createIndex('audit_events_account_type_created').on('audit_events').columns(['account_id', 'type', 'created_at', 'id']).execute();
+    },
+  },
+  '0004_tokens_device_grants_notifications': {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('personal_access_tokens')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('account_id', 'text', (c) => c.notNull().references('accounts.id'))
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('token_hash', 'text', (c) => c.notNull().unique())
+        .addColumn('masked_token', 'text', (c) => c.notNull())
+        .addColumn('scopes', 'text', (c) => c.notNull())
+        .addColumn('family_id', 'text', (c) => c.notNull())
+        .addColumn('replaced_by', 'text')
+        .addColumn('created_via', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('expires_at', 'bigint')
+        .addColumn('revoked_at', 'bigint')
+        .addColumn('revoked_reason', 'text')
+        .addColumn('expiry_warned_at', 'bigint')
+        .addColumn('expiry_recorded_at', 'bigint')
+        .addColumn('last_used_at', 'bigint')
+        .addColumn('last_used_ip', 'text')
+        .addColumn('last_used_user_agent', 'text')
+        .execute();
+      await db.schema.createIndex('tokens_account_created').on('personal_access_tokens').columns(['account_id', 'created_at', 'id']).execute();
+      await db.schema.createIndex('tokens_family').on('personal_access_tokens').column('family_id').execute();
+      await db.schema.createIndex('tokens_expires').on('personal_access_tokens').column('expires_at').execute();
+
+      // A rotated key keeps working until revoked_at (its grace period), then stops.
+      await db.schema.alterTable('api_keys').addColumn('replaced_by', 'text').execute();
+
+      await db.schema
+        .createTable('device_grants')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('device_code_hash', 'text', (c) => c.notNull().unique())
+        .addColumn('user_code', 'text', (c) => c.notNull().unique())
+        .addColumn('client_name', 'text', (c) => c.notNull())
+        .addColumn('scopes', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('account_id', 'text')
+        .addColumn('approved_by_session', 'text')
+        .addColumn('interval_seconds', 'integer', (c) => c.notNull())
+        .addColumn('last_polled_at', 'bigint')
+        .addColumn('token_id', 'text')
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('expires_at', 'bigint', (c) => c.notNull())
+        .execute();
+
+      // An outbox: a mailer or webhook delivers these later and sets delivered_at.
+      await db.schema
+        .createTable('notifications')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('account_id', 'text', (c) => c.notNull())
+        .addColumn('type', 'text', (c) => c.notNull())
+        .addColumn('subject_type', 'text', (c) => c.notNull())
+        .addColumn('subject_id', 'text', (c) => c.notNull())
+        .addColumn('payload', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('delivered_at', 'bigint')
+        .execute();
+      await db.schema.createIndex('notifications_account_created').on('notifications').columns(['account_id', 'created_at']).execute();
     },
   },
 };

@@ -46,11 +46,14 @@ export interface ApiKeysTable {
   last_used_at: number | null;
   last_used_ip: string | null;
   last_used_user_agent: string | null;
+  /** Set by rotation: the key that replaced this one. */
+  replaced_by: string | null;
 }
 
-export interface SigninFailuresTable {
+export interface AuthFailuresTable {
   id: string;
-  email_normalized: string;
+  /** What was attempted against: `email:<normalized email>` or `device:<account id>`. */
+  subject: string;
   ip: string;
   created_at: number;
 }
@@ -132,15 +135,69 @@ export interface UsageRollupStateTable {
   rolled_until: number;
 }
 
+export interface PersonalAccessTokensTable {
+  id: string;
+  account_id: string;
+  name: string;
+  token_hash: string;
+  masked_token: string;
+  /** Space-separated scope names. */
+  scopes: string;
+  /** Every token rotated from the same original shares its family id. */
+  family_id: string;
+  replaced_by: string | null;
+  created_via: 'session' | 'device' | 'rotation';
+  created_at: number;
+  expires_at: number | null;
+  /** May lie in the future: the end of a rotation's grace period. */
+  revoked_at: number | null;
+  revoked_reason: string | null;
+  expiry_warned_at: number | null;
+  expiry_recorded_at: number | null;
+  last_used_at: number | null;
+  last_used_ip: string | null;
+  last_used_user_agent: string | null;
+}
+
+export interface DeviceGrantsTable {
+  id: string;
+  device_code_hash: string;
+  user_code: string;
+  client_name: string;
+  scopes: string;
+  status: 'pending' | 'approved' | 'denied' | 'consumed';
+  account_id: string | null;
+  approved_by_session: string | null;
+  interval_seconds: number;
+  last_polled_at: number | null;
+  token_id: string | null;
+  created_at: number;
+  expires_at: number;
+}
+
+export interface NotificationsTable {
+  id: string;
+  account_id: string;
+  type: string;
+  subject_type: string;
+  subject_id: string;
+  payload: string;
+  created_at: number;
+  delivered_at: number | null;
+}
+
 export interface Database {
   accounts: AccountsTable;
   sessions: SessionsTable;
   api_keys: ApiKeysTable;
-  signin_failures: SigninFailuresTable;
+  auth_failures: AuthFailuresTable;
   audit_events: AuditEventsTable;
   credential_invalidations: CredentialInvalidationsTable;
   predictions: PredictionsTable;
   usage_events: UsageEventsTable;
   usage_daily: UsageDailyTable;
   usage_rollup_state: UsageRollupStateTable;
+  personal_access_tokens: PersonalAccessTokensTable;
+  device_grants: DeviceGrantsTable;
+  notifications: NotificationsTable;
 }

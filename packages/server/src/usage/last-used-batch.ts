@@ -19,7 +19,7 @@ export interface LastUse {
 }
 
 /** Tables whose rows carry last_used_at / last_used_ip / last_used_user_agent. */
-export type LastUsedTable = 'api_keys';
+export type LastUsedTable = 'api_keys' | 'personal_access_tokens';
 
 /** SQLite allows at most 500 terms in a compound SELECT. */
 const ROWS_PER_STATEMENT = 500;

@@ -35,7 +35,7 @@ describe('CredentialCache', () => {
 });
 
 describe('CredentialVerifier', () => {
-  const credential: VerifiedCredential = { kind: 'api_key', credentialId: 'key_1', accountId: 'acct_1', expiresAt: null };
+  const credential: VerifiedCredential = { kind: 'api_key', credentialId: 'key_1', accountId: 'acct_1', expiresAt: null, scopes: [] };
 
   function deferredLookups() {
     const calls: Array<(value: VerifiedCredential | null) => void> = [];

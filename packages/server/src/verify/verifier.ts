@@ -19,8 +19,10 @@ export interface VerifiedCredential {
   kind: CredentialKind;
   credentialId: string;
   accountId: string;
-  /** Set for credentials that stop working at a known time (epoch ms). */
+  /** Set for credentials that stop working at a known time (epoch ms): expiry or a grace period's end. */
   expiresAt: number | null;
+  /** A token's scopes; empty for an API key. */
+  scopes: readonly string[];
 }
 
 /** Reads one credential by hash; returns it only when it is currently usable. */
@@ -55,9 +57,11 @@ export class CredentialVerifier {
       return usableAt(await lookup(hash, now), this.clock.now());
     }
     const cached = this.cache.get(hash, now);
-    if (cached !== undefined) {
+    // A cached credential that has just expired is asked about once more, so the store can
+    // notice a rotated-out token still in use; the answer is then cached as negative.
+    if (cached !== undefined && (cached === null || usableAt(cached, now) !== null)) {
       this.metrics.verifyCache.inc({ result: 'hit' });
-      return usableAt(cached, now);
+      return cached;
     }
     this.metrics.verifyCache.inc({ result: 'miss' });
     let pending = this.inFlight.get(hash);

@@ -6,7 +6,7 @@ import type { AppContext } from '../../context.js';
 import { recordAudit } from '../../audit/record.js';
 import { ApiError, notAuthenticated } from '../../http/errors.js';
 import { defineRoute } from '../../http/route.js';
-import { actorOf, requireAccount } from '../../http/principal.js';
+import { actorOf, requireSession } from '../../http/principal.js';
 import { deleteOtherSessions } from '../../sessions/session-store.js';
 import { passwordWeakness } from '../password.js';
 import { findAccountById, toAccountView } from '../repository.js';
@@ -18,11 +18,11 @@ export const changePasswordRoute = (ctx: AppContext) =>
     url: '/api/v1/account/password',
     summary: 'Change the password',
     tag: 'Accounts',
-    auth: 'account',
+    auth: 'session',
     body: changePasswordBodySchema,
     response: { status: 200, schema: accountSchema, description: 'The account; its other sessions are ended' },
     async handler({ body, request }) {
-      const principal = requireAccount(request);
+      const principal = requireSession(request);
       const account = await findAccountById(ctx.store.db, principal.accountId);
       if (account === undefined) throw notAuthenticated();
       if (!(await ctx.passwords.verifyOrWaste(account.password_hash, body.current_password))) {

@@ -13,6 +13,7 @@ export const getAccountRoute = (ctx: AppContext) =>
     summary: 'Get the account',
     tag: 'Accounts',
     auth: 'account',
+    scopes: ['account.read'],
     response: { status: 200, schema: accountSchema, description: 'The account the request acts for' },
     async handler({ request }) {
       const account = await findAccountById(ctx.store.db, requireAccount(request).accountId);

@@ -9,7 +9,7 @@ import { defineRoute } from '../../http/route.js';
 import { publicOriginOf, userAgentOf } from '../../http/principal.js';
 import { crossOriginRefused, originHeaders } from '../../sessions/authenticate.js';
 import { originEvidence } from '../../sessions/csrf.js';
-import { clearAccountFailures, recordSigninFailure, signinRetryAfter } from '../../sessions/signin-throttle.js';
+import { clearSubjectFailures, recordFailure, failureRetryAfter } from '../../sessions/attempt-throttle.js';
 import { openSession, setSessionCookie } from '../../sessions/start-session.js';
 import { findAccountByEmail, toAccountView } from '../repository.js';
 import { accountSchema, normalizeEmail, signinBodySchema } from '../schema.js';
@@ -36,22 +36,23 @@ export const signinRoute = (ctx: AppContext) =>
       if (originEvidence(originHeaders(request), publicOriginOf(request, ctx.config.publicOrigin)) === 'cross-site') {
         throw crossOriginRefused();
       }
-      const who = { emailNormalized: normalizeEmail(body.email), ip: request.ip };
+      const emailNormalized = normalizeEmail(body.email);
+      const who = { subject: `email:${emailNormalized}`, ip: request.ip };
       const limits = {
-        perAccount: ctx.config.signinMaxFailuresPerAccount,
+        perSubject: ctx.config.signinMaxFailuresPerAccount,
         perIp: ctx.config.signinMaxFailuresPerIp,
         windowMs: ctx.config.signinWindowMs,
       };
-      const retryAfter = await signinRetryAfter(ctx.store.db, who, limits, ctx.clock.now());
+      const retryAfter = await failureRetryAfter(ctx.store.db, who, limits, ctx.clock.now());
       if (retryAfter !== undefined) throw tooManyAttempts(retryAfter);
 
-      const account = await findAccountByEmail(ctx.store.db, who.emailNormalized);
+      const account = await findAccountByEmail(ctx.store.db, emailNormalized);
       const passwordMatches = await ctx.passwords.verifyOrWaste(account?.password_hash, body.password);
       const now = ctx.clock.now();
       const actor = { type: 'account' as const, id: account?.id ?? null, ip: request.ip, userAgent: userAgentOf(request) };
 
       if (account === undefined || !passwordMatches) {
-        await recordSigninFailure(ctx.store.db, who, limits.windowMs, now);
+        await recordFailure(ctx.store.db, who, limits.windowMs, now);
         if (account !== undefined) {
           await recordAudit(ctx.store.db, { accountId: account.id, type: 'auth.signin_failed', actor, at: now });
         }
@@ -63,7 +64,7 @@ export const signinRoute = (ctx: AppContext) =>
         await recordAudit(trx, { accountId: account.id, type: 'auth.signin', actor, at: now });
         return token;
       });
-      await clearAccountFailures(ctx.store.db, who.emailNormalized);
+      await clearSubjectFailures(ctx.store.db, who.subject);
       setSessionCookie(ctx, request, reply, sessionToken);
       return toAccountView(account);
     },

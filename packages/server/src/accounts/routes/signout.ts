@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import { recordAudit } from '../../audit/record.js';
 import { defineRoute } from '../../http/route.js';
-import { actorOf, requireAccount } from '../../http/principal.js';
+import { actorOf, requireSession } from '../../http/principal.js';
 import { deleteSession } from '../../sessions/session-store.js';
 import { clearSessionCookie } from '../../sessions/start-session.js';
 
@@ -13,10 +13,10 @@ export const signoutRoute = (ctx: AppContext) =>
     url: '/api/v1/auth/signout',
     summary: 'Sign out',
     tag: 'Accounts',
-    auth: 'account',
+    auth: 'session',
     response: { status: 200, schema: z.object({ signed_out: z.literal(true) }), description: 'The session is over' },
     async handler({ request, reply }) {
-      const { accountId, sessionId } = requireAccount(request);
+      const { accountId, sessionId } = requireSession(request);
       await ctx.store.db.transaction().execute(async (trx) => {
         await deleteSession(trx, sessionId);
         await recordAudit(trx, { accountId, type: 'auth.signout', actor: actorOf(request), at: ctx.clock.now() });

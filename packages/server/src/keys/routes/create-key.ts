@@ -13,11 +13,13 @@ export const createKeyRoute = (ctx: AppContext) =>
     summary: 'Create an API key',
     tag: 'API keys',
     auth: 'account',
+    // An API key grants inference: a token may create one only if it could do inference itself.
+    scopes: ['keys.write', 'inference'],
     body: createKeyBodySchema,
     response: { status: 201, schema: createdApiKeySchema, description: 'The new key, with its secret shown this once' },
     async handler({ body, request }) {
       const { accountId } = requireAccount(request);
       const { row, secret } = await createApiKey(ctx, { accountId, name: body.name, actor: actorOf(request) });
-      return { ...toApiKeyView(row), key: secret };
+      return { ...toApiKeyView(row, ctx.clock.now()), key: secret };
     },
   });

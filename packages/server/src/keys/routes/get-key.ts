@@ -15,11 +15,12 @@ export const getKeyRoute = (ctx: AppContext) =>
     summary: 'Get an API key',
     tag: 'API keys',
     auth: 'account',
+    scopes: ['keys.read'],
     params: idParamsSchema,
     response: { status: 200, schema: apiKeySchema, description: 'The key (never its secret)' },
     async handler({ params, request }) {
       const row = await findKey(ctx.store.db, requireAccount(request).accountId, params.id);
       if (row === undefined) throw notFound('API key');
-      return toApiKeyView(row);
+      return toApiKeyView(row, ctx.clock.now());
     },
   });

@@ -14,6 +14,7 @@ export const listKeysRoute = (ctx: AppContext) =>
     summary: 'List API keys',
     tag: 'API keys',
     auth: 'account',
+    scopes: ['keys.read'],
     query: pageQuerySchema,
     response: { status: 200, schema: paginatedSchema(apiKeySchema), description: 'A page of keys, newest first' },
     async handler({ query, request }) {
@@ -22,6 +23,7 @@ export const listKeysRoute = (ctx: AppContext) =>
         listKeys(ctx.store.db, accountId, query.per_page, offsetOf(query)),
         countKeys(ctx.store.db, accountId),
       ]);
-      return pageOf(rows.map(toApiKeyView), total, query);
+      const now = ctx.clock.now();
+      return pageOf(rows.map((row) => toApiKeyView(row, now)), total, query);
     },
   });

@@ -20,6 +20,7 @@ export const revokeKeyRoute = (ctx: AppContext) =>
     summary: 'Revoke an API key',
     tag: 'API keys',
     auth: 'account',
+    scopes: ['keys.write'],
     params: idParamsSchema,
     response: { status: 200, schema: apiKeySchema, description: 'The revoked key; a repeat answers the same' },
     async handler({ params, request }) {
@@ -43,6 +44,6 @@ export const revokeKeyRoute = (ctx: AppContext) =>
         });
         return { result: { ...row, revoked_at: decision.revokedAt }, invalidated: [row.key_hash] };
       });
-      return toApiKeyView(revoked);
+      return toApiKeyView(revoked, now);
     },
   });

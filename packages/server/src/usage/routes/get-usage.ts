@@ -23,6 +23,7 @@ export const getUsageRoute = (ctx: AppContext) =>
     summary: 'Usage aggregates by period and key',
     tag: 'Usage',
     auth: 'account',
+    scopes: ['usage.read'],
     query: usageQuerySchema,
     response: { status: 200, schema: usageAggregatesSchema, description: 'Aggregates and totals; charges are exact decimal strings' },
     async handler({ query, request }) {

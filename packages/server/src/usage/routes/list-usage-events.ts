@@ -26,6 +26,7 @@ export const listUsageEventsRoute = (ctx: AppContext) =>
     summary: 'Individual usage events',
     tag: 'Usage',
     auth: 'account',
+    scopes: ['usage.read'],
     query: usageEventsQuerySchema,
     response: { status: 200, schema: usageEventsPageSchema, description: 'A page of events, newest first; pass next_cursor for the next' },
     async handler({ query, request }) {

@@ -1,19 +1,20 @@
 /**
- * Sign-in throttling over a sliding window, per account (by normalized email, so unknown
- * emails are throttled exactly like known ones) and per client IP. Failures are rows in the
- * store, so every instance sharing the database counts the same failures.
+ * Throttling of failed attempts over a sliding window, per subject (for sign-in the
+ * normalized email, so unknown emails are throttled exactly like known ones; for device
+ * codes the account) and per client IP. Failures are rows in the store, so every instance
+ * sharing the database counts the same failures.
  */
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/schema.js';
 import { newId } from '../store/ids.js';
 
 export interface ThrottleLimits {
-  perAccount: number;
+  perSubject: number;
   perIp: number;
   windowMs: number;
 }
 
-type Bucket = 'email_normalized' | 'ip';
+type Bucket = 'subject' | 'ip';
 
 /** Pure: when a bucket at its limit next lets an attempt through, in whole seconds. */
 export function retryAfterSeconds(blockingFailureAt: number, windowMs: number, now: number): number {
@@ -26,14 +27,14 @@ export function retryAfterSeconds(blockingFailureAt: number, windowMs: number, n
  */
 async function blockingFailure(db: Kysely<Database>, bucket: Bucket, value: string, limit: number, since: number): Promise<number | undefined> {
   const { count } = await db
-    .selectFrom('signin_failures')
+    .selectFrom('auth_failures')
     .select((eb) => eb.fn.countAll<number>().as('count'))
     .where(bucket, '=', value)
     .where('created_at', '>', since)
     .executeTakeFirstOrThrow();
   if (Number(count) < limit) return undefined;
   const row = await db
-    .selectFrom('signin_failures')
+    .selectFrom('auth_failures')
     .select('created_at')
     .where(bucket, '=', value)
     .where('created_at', '>', since)
@@ -45,15 +46,15 @@ async function blockingFailure(db: Kysely<Database>, bucket: Bucket, value: stri
 }
 
 /** Seconds to wait before another attempt, or undefined when one may be made now. */
-export async function signinRetryAfter(
+export async function failureRetryAfter(
   db: Kysely<Database>,
-  who: { emailNormalized: string; ip: string },
+  who: { subject: string; ip: string },
   limits: ThrottleLimits,
   now: number,
 ): Promise<number | undefined> {
   const since = now - limits.windowMs;
   const blocking = [
-    await blockingFailure(db, 'email_normalized', who.emailNormalized, limits.perAccount, since),
+    await blockingFailure(db, 'subject', who.subject, limits.perSubject, since),
     await blockingFailure(db, 'ip', who.ip, limits.perIp, since),
   ].filter((t): t is number => t !== undefined);
   if (blocking.length === 0) return undefined;
@@ -61,24 +62,24 @@ export async function signinRetryAfter(
 }
 
 /** Records a failure and prunes this email's and IP's failures that left the window. */
-export async function recordSigninFailure(
+export async function recordFailure(
   db: Kysely<Database>,
-  who: { emailNormalized: string; ip: string },
+  who: { subject: string; ip: string },
   windowMs: number,
   now: number,
 ): Promise<void> {
   await db.transaction().execute(async (trx) => {
     await trx
-      .insertInto('signin_failures')
-      .values({ id: newId('fail'), email_normalized: who.emailNormalized, ip: who.ip, created_at: now })
+      .insertInto('auth_failures')
+      .values({ id: newId('fail'), subject: who.subject, ip: who.ip, created_at: now })
       .execute();
     const expired = now - windowMs;
-    await trx.deleteFrom('signin_failures').where('email_normalized', '=', who.emailNormalized).where('created_at', '<=', expired).execute();
-    await trx.deleteFrom('signin_failures').where('ip', '=', who.ip).where('created_at', '<=', expired).execute();
+    await trx.deleteFrom('auth_failures').where('subject', '=', who.subject).where('created_at', '<=', expired).execute();
+    await trx.deleteFrom('auth_failures').where('ip', '=', who.ip).where('created_at', '<=', expired).execute();
   });
 }
 
-/** A successful sign-in clears the account's failures (not the IP's). */
-export async function clearAccountFailures(db: Kysely<Database>, emailNormalized: string): Promise<void> {
-  await db.deleteFrom('signin_failures').where('email_normalized', '=', emailNormalized).execute();
+/** A success clears the subject's failures (not the IP's). */
+export async function clearSubjectFailures(db: Kysely<Database>, subject: string): Promise<void> {
+  await db.deleteFrom('auth_failures').where('subject', '=', subject).execute();
 }

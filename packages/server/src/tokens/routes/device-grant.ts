@@ -1,0 +1,257 @@
+/**
+ * The device authorization grant (RFC 8628) that `skytells login` uses:
+ * - POST /api/oauth/device: the CLI asks for codes, naming itself and the scopes it wants;
+ * - GET /api/oauth/device/{user_code}, POST …/approve, POST …/deny: the signed-in user,
+ *   in the console, sees who asks for what and decides (session only, CSRF-checked);
+ * - POST /api/oauth/token: the CLI polls; once approved it receives a token, once.
+ *
+ * Invariants: a grant is bound to the account that approves it; a device code yields at
+ * most one token; wrong user codes are throttled per account; the token endpoint answers in
+ * RFC 6749 §5.2 form. A token never mints a token: only a session can approve.
+ */
+import { z } from 'zod';
+import type { AppContext } from '../../context.js';
+import { ApiError } from '../../http/errors.js';
+import { defineRoute, type AnyRoute } from '../../http/route.js';
+import { publicOriginOf, requireSession } from '../../http/principal.js';
+import { isoTime } from '../../http/values.js';
+import { newId } from '../../store/ids.js';
+import { failureRetryAfter, recordFailure } from '../../sessions/attempt-throttle.js';
+import { commitCredentialChange } from '../../verify/commit-credential-change.js';
+import { resolveExpiry } from '../decisions.js';
+import {
+  DEVICE_CODE_LIFETIME_SECONDS,
+  POLL_INTERVAL_SECONDS,
+  decidePoll,
+  hashDeviceCode,
+  newDeviceCode,
+  newUserCode,
+  normalizeUserCode,
+} from '../device-codes.js';
+import { insertToken } from '../issue-token.js';
+import { LOGIN_DEFAULT_SCOPES, unknownScopes } from '../scopes.js';
+import { invalidScopes } from './create-token.js';
+
+/** Tokens from a device grant live this long, or less where the operator caps lifetimes. */
+const DEVICE_TOKEN_LIFETIME_DAYS = 90;
+const DEVICE_CODE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
+/** Wrong user codes an account may try per window before 429. */
+const USER_CODE_ATTEMPTS = 10;
+
+const scopeList = z
+  .union([z.string().max(2000), z.array(z.string().max(64)).max(64)])
+  .transform((value) => (Array.isArray(value) ? value : value.split(/[\s,]+/)).filter(Boolean));
+
+const deviceRequestSchema = z.object({
+  client_name: z.string().trim().min(1).max(100).regex(/^[^\p{Cc}]*$/u).default('Skytells CLI'),
+  client_id: z.string().max(100).optional(),
+  scopes: scopeList.optional(),
+  scope: scopeList.optional(),
+});
+
+const deviceAuthorizationSchema = z.object({
+  device_code: z.string(),
+  user_code: z.string().meta({ example: 'BCDF-GHJK' }),
+  verification_uri: z.string(),
+  verification_uri_complete: z.string(),
+  expires_in: z.number().int(),
+  interval: z.number().int(),
+});
+
+const tokenResponseSchema = z.object({
+  access_token: z.string(),
+  token_type: z.literal('bearer'),
+  scope: z.string(),
+  scopes: z.array(z.string()),
+  expires_in: z.number().int().nullable(),
+  expires_at: z.string().nullable(),
+});
+
+const grantViewSchema = z.object({
+  user_code: z.string(),
+  client_name: z.string(),
+  scopes: z.array(z.string()),
+  status: z.enum(['pending', 'approved', 'denied', 'consumed']),
+  expires_at: z.string(),
+});
+
+const userCodeParams = z.object({ user_code: z.string().max(32) });
+
+export const deviceGrantRoutes = (ctx: AppContext): AnyRoute[] => {
+  const oauthError = (reply: { code(status: number): unknown }, error: string, description: string) => {
+    reply.code(400);
+    return { error, error_description: description };
+  };
+
+  /** The pending, unexpired grant for a typed user code; throttles wrong codes per account. */
+  async function pendingGrant(accountId: string, ip: string, typed: string) {
+    const now = ctx.clock.now();
+    const who = { subject: `device:${accountId}`, ip };
+    const limits = { perSubject: USER_CODE_ATTEMPTS, perIp: ctx.config.signinMaxFailuresPerIp, windowMs: ctx.config.signinWindowMs };
+    const retryAfter = await failureRetryAfter(ctx.store.db, who, limits, now);
+    if (retryAfter !== undefined) {
+      throw new ApiError('RATE_LIMIT_EXCEEDED', 'Too many wrong codes', { details: `Try again in ${retryAfter} seconds`, headers: { 'retry-after': String(retryAfter) } });
+    }
+    const userCode = normalizeUserCode(typed);
+    const grant =
+      userCode === undefined
+        ? undefined
+        : await ctx.store.db.selectFrom('device_grants').selectAll().where('user_code', '=', userCode).where('expires_at', '>', now).executeTakeFirst();
+    if (grant === undefined || grant.status !== 'pending') {
+      await recordFailure(ctx.store.db, who, limits.windowMs, now);
+      throw new ApiError('NOT_FOUND', 'No pending request with this code', { details: 'Check the code shown by the CLI; codes expire after 15 minutes' });
+    }
+    return grant;
+  }
+
+  const decide = (decision: 'approved' | 'denied') =>
+    defineRoute({
+      method: 'POST',
+      url: `/api/oauth/device/:user_code/${decision === 'approved' ? 'approve' : 'deny'}`,
+      summary: decision === 'approved' ? 'Approve a device login (console session)' : 'Deny a device login (console session)',
+      tag: 'OAuth',
+      auth: 'session',
+      params: userCodeParams,
+      response: { status: 200, schema: grantViewSchema, description: 'The request, decided' },
+      async handler({ params, request }) {
+        const session = requireSession(request);
+        const grant = await pendingGrant(session.accountId, request.ip, params.user_code);
+        const updated = await ctx.store.db
+          .updateTable('device_grants')
+          .set({ status: decision, account_id: session.accountId, approved_by_session: session.sessionId })
+          .where('id', '=', grant.id)
+          .where('status', '=', 'pending')
+          .executeTakeFirst();
+        if (updated.numUpdatedRows !== 1n) throw new ApiError('CONFLICT', 'This request was decided already');
+        return { user_code: grant.user_code, client_name: grant.client_name, scopes: grant.scopes.split(' '), status: decision, expires_at: isoTime(grant.expires_at) };
+      },
+    });
+
+  return [
+    defineRoute({
+      method: 'POST',
+      url: '/api/oauth/device',
+      summary: 'Start a device login (RFC 8628 device authorization request)',
+      tag: 'OAuth',
+      auth: 'none',
+      acceptsForm: true,
+      body: deviceRequestSchema,
+      response: { status: 200, schema: deviceAuthorizationSchema, description: 'Codes for the device and for the user' },
+      async handler({ body, request }) {
+        const scopes = [...new Set(body.scopes ?? body.scope ?? [...LOGIN_DEFAULT_SCOPES])];
+        const unknown = unknownScopes(ctx.scopes, scopes);
+        if (unknown.length > 0 || scopes.length === 0) throw invalidScopes(unknown.length ? unknown : ['(none)']);
+        const now = ctx.clock.now();
+        const deviceCode = newDeviceCode();
+        const userCode = newUserCode();
+        await ctx.store.db
+          .insertInto('device_grants')
+          .values({
+            id: newId('dev'),
+            device_code_hash: hashDeviceCode(deviceCode),
+            user_code: userCode,
+            client_name: body.client_name,
+            scopes: scopes.join(' '),
+            status: 'pending',
+            account_id: null,
+            approved_by_session: null,
+            interval_seconds: POLL_INTERVAL_SECONDS,
+            last_polled_at: null,
+            token_id: null,
+            created_at: now,
+            expires_at: now + DEVICE_CODE_LIFETIME_SECONDS * 1000,
+          })
+          .execute();
+        const verificationUri = `${publicOriginOf(request, ctx.config.publicOrigin)}/device`;
+        return {
+          device_code: deviceCode,
+          user_code: userCode,
+          verification_uri: verificationUri,
+          verification_uri_complete: `${verificationUri}?user_code=${userCode}`,
+          expires_in: DEVICE_CODE_LIFETIME_SECONDS,
+          interval: POLL_INTERVAL_SECONDS,
+        };
+      },
+    }),
+    defineRoute({
+      method: 'POST',
+      url: '/api/oauth/token',
+      summary: 'Poll for the token of a device login (RFC 8628 §3.4; errors in RFC 6749 §5.2 form)',
+      tag: 'OAuth',
+      auth: 'none',
+      acceptsForm: true,
+      body: z.record(z.string(), z.unknown()),
+      response: { status: 200, schema: tokenResponseSchema, description: 'The access token, issued once' },
+      async handler({ body, reply }) {
+        if (body.grant_type !== DEVICE_CODE_GRANT) return oauthError(reply, 'unsupported_grant_type', `grant_type must be ${DEVICE_CODE_GRANT}`);
+        if (typeof body.device_code !== 'string' || body.device_code.length > 200) return oauthError(reply, 'invalid_request', 'device_code is required');
+        const now = ctx.clock.now();
+        const grant = await ctx.store.db.selectFrom('device_grants').selectAll().where('device_code_hash', '=', hashDeviceCode(body.device_code)).executeTakeFirst();
+        if (grant === undefined) return oauthError(reply, 'invalid_grant', 'Unknown device_code');
+        const decision = decidePoll(grant, now);
+        if (decision.outcome !== 'invalid_grant' && decision.outcome !== 'expired_token') {
+          await ctx.store.db
+            .updateTable('device_grants')
+            .set({ last_polled_at: now, interval_seconds: decision.outcome === 'slow_down' ? decision.interval : grant.interval_seconds })
+            .where('id', '=', grant.id)
+            .execute();
+        }
+        switch (decision.outcome) {
+          case 'invalid_grant':
+            return oauthError(reply, 'invalid_grant', 'This device_code was used already');
+          case 'expired_token':
+            return oauthError(reply, 'expired_token', 'The device code expired; start again');
+          case 'access_denied':
+            return oauthError(reply, 'access_denied', 'The user denied the request');
+          case 'slow_down':
+            return oauthError(reply, 'slow_down', `Poll at most every ${decision.interval} seconds`);
+          case 'authorization_pending':
+            return oauthError(reply, 'authorization_pending', 'Waiting for the user to approve in the console');
+        }
+        const expiry = resolveExpiry({ expires_in_days: Math.min(DEVICE_TOKEN_LIFETIME_DAYS, ctx.config.patMaxLifetimeDays ?? Infinity) }, now, ctx.config.patMaxLifetimeDays);
+        if ('problem' in expiry) return oauthError(reply, 'server_error', expiry.problem);
+        const scopes = grant.scopes.split(' ');
+        const issued = await commitCredentialChange(ctx, async (trx) => {
+          // Single use: only the poll that moves the grant from approved to consumed gets a token.
+          const claimed = await trx.updateTable('device_grants').set({ status: 'consumed' }).where('id', '=', grant.id).where('status', '=', 'approved').executeTakeFirst();
+          if (claimed.numUpdatedRows !== 1n) return { result: undefined, invalidated: [] };
+          const token = await insertToken(trx, {
+            accountId: grant.account_id!,
+            name: grant.client_name,
+            scopes,
+            expiresAt: expiry.expiresAt,
+            createdVia: 'device',
+            actor: { type: 'device_grant', id: grant.id, ip: null, userAgent: null },
+            now,
+          });
+          await trx.updateTable('device_grants').set({ token_id: token.row.id }).where('id', '=', grant.id).execute();
+          return { result: token, invalidated: [token.row.token_hash] };
+        });
+        if (issued === undefined) return oauthError(reply, 'invalid_grant', 'This device_code was used already');
+        return {
+          access_token: issued.secret,
+          token_type: 'bearer' as const,
+          scope: scopes.join(' '),
+          scopes,
+          expires_in: expiry.expiresAt === null ? null : Math.round((expiry.expiresAt - now) / 1000),
+          expires_at: isoTime(expiry.expiresAt),
+        };
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/api/oauth/device/:user_code',
+      summary: 'Who asks for what, for the approval page (console session)',
+      tag: 'OAuth',
+      auth: 'session',
+      params: userCodeParams,
+      response: { status: 200, schema: grantViewSchema, description: 'The pending request' },
+      async handler({ params, request }) {
+        const grant = await pendingGrant(requireSession(request).accountId, request.ip, params.user_code);
+        return { user_code: grant.user_code, client_name: grant.client_name, scopes: grant.scopes.split(' '), status: grant.status, expires_at: isoTime(grant.expires_at) };
+      },
+    }),
+    decide('approved'),
+    decide('denied'),
+  ];
+};
