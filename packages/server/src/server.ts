@@ -50,7 +50,10 @@ export interface StartOptions {
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
   const logger = options.logger ?? pino({ level: config.logLevel });
   const clock = options.clock ?? systemClock;
-  const store = await openStore(config.database, { poolSize: config.databasePoolSize });
+  const store = await openStore(config.database, {
+    poolSize: config.databasePoolSize,
+    onConnectionError: (error) => logger.warn({ err: error }, 'an idle database connection failed; the pool replaces it'),
+  });
   try {
     await store.migrateToLatest();
   } catch (error) {

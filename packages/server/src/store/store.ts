@@ -29,6 +29,12 @@ export interface Store {
 
 export interface StoreOptions {
   poolSize?: number;
+  /**
+   * Errors of idle pooled connections (the database restarted, a backend was terminated).
+   * The pool drops such a connection and opens another when needed; without a listener the
+   * error would end the process.
+   */
+  onConnectionError?: (error: Error) => void;
 }
 
 function classify(sqlText: string): StatementKind {
@@ -49,7 +55,7 @@ function sqliteDialect(file: string): SqliteDialect {
   return new SqliteDialect({ database });
 }
 
-function postgresDialect(url: string, schema: string | undefined, poolSize: number): PostgresDialect {
+function postgresDialect(url: string, schema: string | undefined, poolSize: number, onConnectionError: (error: Error) => void): PostgresDialect {
   const pool = new pg.Pool({
     connectionString: url,
     max: poolSize,
@@ -60,6 +66,7 @@ function postgresDialect(url: string, schema: string | undefined, poolSize: numb
         oid === 20 ? Number : pg.types.getTypeParser(oid, format as 'text'),
     } as pg.CustomTypesConfig,
   });
+  pool.on('error', onConnectionError);
   return new PostgresDialect({ pool });
 }
 
@@ -71,7 +78,7 @@ export async function openStore(target: DatabaseTarget, options: StoreOptions = 
   const dialect =
     target.dialect === 'sqlite'
       ? sqliteDialect(target.file)
-      : postgresDialect(target.url, target.schema, options.poolSize ?? 10);
+      : postgresDialect(target.url, target.schema, options.poolSize ?? 10, options.onConnectionError ?? (() => {}));
   const db = new Kysely<Database>({
     dialect,
     log(event) {
