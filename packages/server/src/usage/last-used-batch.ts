@@ -69,14 +69,16 @@ export class LastUsedBatch {
         entries.push({ id, use });
         byTable.set(table, entries);
       }
-      // Statement by statement, yielding in between: a large flush must not stall requests.
-      // Each statement commits on its own; rewriting an applied one is harmless.
-      for (const [table, entries] of byTable) {
-        for (let i = 0; i < entries.length; i += ROWS_PER_STATEMENT) {
-          await updateLastUsed(this.db, table, entries.slice(i, i + ROWS_PER_STATEMENT));
-          await new Promise((resolve) => setImmediate(resolve));
+      // One transaction, so each page is written once per flush; statement by statement,
+      // yielding in between, so a large flush does not stall requests.
+      await this.db.transaction().execute(async (trx) => {
+        for (const [table, entries] of byTable) {
+          for (let i = 0; i < entries.length; i += ROWS_PER_STATEMENT) {
+            await updateLastUsed(trx, table, entries.slice(i, i + ROWS_PER_STATEMENT));
+            await new Promise((resolve) => setImmediate(resolve));
+          }
         }
-      }
+      });
       this.metrics.batchFlushes.inc({ batch: 'last_used', outcome: 'ok' });
       this.metrics.batchFlushSize.observe(batch.size, { batch: 'last_used' });
     } catch (error) {

@@ -53,20 +53,19 @@ export class UsageBatch {
     if (this.pending.length === 0) return;
     const batch = this.pending;
     this.pending = [];
-    let written = 0;
     try {
-      // Statement by statement, yielding in between: a large flush must not stall requests,
-      // nor hold one long write transaction. Each statement commits on its own.
-      while (written < batch.length) {
-        const rows = batch.slice(written, written + ROWS_PER_STATEMENT);
-        await insertEvents(this.db, rows);
-        written += rows.length;
-        await new Promise((resolve) => setImmediate(resolve));
-      }
+      // One transaction, so each page is written once per flush; statement by statement,
+      // yielding in between, so a large flush does not stall requests.
+      await this.db.transaction().execute(async (trx) => {
+        for (let i = 0; i < batch.length; i += ROWS_PER_STATEMENT) {
+          await insertEvents(trx, batch.slice(i, i + ROWS_PER_STATEMENT));
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+      });
       this.metrics.batchFlushes.inc({ batch: this.name, outcome: 'ok' });
       this.metrics.batchFlushSize.observe(batch.length, { batch: this.name });
     } catch (error) {
-      this.pending = batch.slice(written).concat(this.pending).slice(-MAX_QUEUED);
+      this.pending = batch.concat(this.pending).slice(-MAX_QUEUED);
       this.metrics.batchFlushes.inc({ batch: this.name, outcome: 'error' });
       throw error;
     }
