@@ -59,9 +59,10 @@ export async function authenticateToken(ctx: AppContext, route: AnyRoute, presen
     await route.onRejectedToken?.(presented, request);
     throw notAuthenticated();
   }
+  // Every answer to a request made with a valid token says when it stops working, a 403 too.
+  if (credential.expiresAt !== null) reply.header('x-token-expires-at', isoTime(credential.expiresAt));
   const required = route.auth === 'inference' ? ['inference'] : (route.scopes ?? []);
   if (missingScopes(credential.scopes, required).length > 0) throw missingScope(required);
-  if (credential.expiresAt !== null) reply.header('x-token-expires-at', isoTime(credential.expiresAt));
   ctx.lastUsed.record('personal_access_tokens', credential.credentialId, { at: ctx.clock.now(), ip: request.ip, userAgent: userAgentOf(request) });
   return credential;
 }

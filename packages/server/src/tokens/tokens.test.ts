@@ -43,13 +43,20 @@ describe('personal access tokens', () => {
     assert.equal((await cli.get('/api/v1/keys')).status, 200);
     const create = await cli.post('/api/v1/keys', { name: 'nope' });
     assert.equal(create.status, 403);
+    assert.ok(create.headers.get('x-token-expires-at'), 'a 403 to a token says when it expires too');
     assert.equal(create.body.error.error_id, 'FORBIDDEN');
     assert.deepEqual(create.body.error.accepted_scopes, ['keys.write', 'inference']);
     assert.match(create.headers.get('x-accepted-scopes')!, /keys\.write/);
     const mint = await cli.post('/api/v1/tokens', { name: 'child', scopes: ['keys.read'], expires_in_days: 7 });
     assert.equal(mint.status, 403, 'a PAT can never create a PAT');
     assert.equal((await cli.get('/api/v1/tokens')).status, 403, 'tokens.read is another scope');
-    assert.equal((await console.get('/api/v1/tokens')).body.pagination.total, 1);
+    const listed = await console.get('/api/v1/tokens');
+    assert.equal(listed.body.pagination.total, 1);
+    assert.equal(listed.body.data[0].last_used_at, null);
+    await t.server.flushBatches();
+    const used = (await console.get('/api/v1/tokens')).body.data[0];
+    assert.equal(used.last_used_at, new Date(clock.now()).toISOString(), 'last use is batched like a key\'s');
+    assert.equal(used.last_used_ip, '127.0.0.1');
   });
 
   test('creating a key with a token needs keys.write and inference', async () => {

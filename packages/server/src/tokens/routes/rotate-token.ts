@@ -7,7 +7,7 @@
  * A token that already has a successor and is used to rotate is a sign of theft (GitLab's
  * rule): the whole family is revoked, and the audit log says why.
  */
-import { hashCredential } from '@skytells/credentials';
+import { hashCredential, isCredential } from '@skytells/credentials';
 import type { FastifyRequest } from 'fastify';
 import type { Transaction } from 'kysely';
 import type { AppContext } from '../../context.js';
@@ -117,6 +117,7 @@ export const rotateTokenRoutes = (ctx: AppContext): AnyRoute[] => [
     response: { status: 201, schema: createdTokenSchema, description: 'The new token, shown once; the old one ends after the grace period' },
     // A dead token presented here may be a rotated-out one in a thief's hands.
     async onRejectedToken(presented, request) {
+      if (!isCredential(presented, 'personal_access_token')) return;
       const reused = await findTokenByHash(ctx.store.db, hashCredential(presented));
       if (reused === undefined || !alreadyRotated(reused) || reused.revoked_reason === 'family_revoked') return;
       await commitCredentialChange(ctx, async (trx) => ({
