@@ -127,7 +127,8 @@ export async function buildApp(ctx: AppContext, options: AppOptions): Promise<Fa
   app.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? 'unmatched';
     const status = reply.statusCode;
-    const usageEvent = usageEventOf(request, reply, ctx.clock.now());
+    const url = redactCredentials(request.url);
+    const usageEvent = usageEventOf(request, reply, url, ctx.clock.now());
     if (usageEvent) ctx.usage.record(usageEvent);
     ctx.metrics.httpRequests.inc({ method: request.method, route, status: String(status) });
     ctx.metrics.httpDuration.observe(reply.elapsedTime / 1000, { method: request.method, route });
@@ -135,7 +136,7 @@ export async function buildApp(ctx: AppContext, options: AppOptions): Promise<Fa
       {
         req_id: request.id,
         method: request.method,
-        url: redactCredentials(request.url),
+        url,
         status,
         duration_ms: Math.round(reply.elapsedTime * 100) / 100,
         ip: request.ip,

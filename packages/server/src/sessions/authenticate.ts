@@ -39,6 +39,11 @@ export const missingScope = (accepted: readonly string[]): ApiError =>
     fields: { accepted_scopes: [...accepted] },
   });
 
+/** For requests without a session yet (sign-up, sign-in): refuse on evidence of another site. */
+export function refuseCrossSite(ctx: AppContext, request: FastifyRequest): void {
+  if (originEvidence(originHeaders(request), publicOriginOf(request, ctx.config.publicOrigin)) === 'cross-site') throw crossOriginRefused();
+}
+
 const sessionRequired = (): ApiError =>
   new ApiError('FORBIDDEN', 'This action needs a console session', {
     details: 'Personal access tokens cannot do this; sign in to the console (or use the device flow of skytells login)',

@@ -4,7 +4,6 @@
  * (status, latency) and the charge. Routes annotate `request.usage` with what only they know.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { redactCredentials } from '@skytells/credentials';
 import { userAgentOf } from '../http/principal.js';
 import { newSequentialId } from '../store/ids.js';
 import type { UsageEventRow } from './usage-batch.js';
@@ -21,10 +20,11 @@ declare module 'fastify' {
   }
 }
 
-export function usageEventOf(request: FastifyRequest, reply: FastifyReply, now: number): UsageEventRow | undefined {
+/** `redactedUrl`: the request URL with any credential in it masked. */
+export function usageEventOf(request: FastifyRequest, reply: FastifyReply, redactedUrl: string, now: number): UsageEventRow | undefined {
   const credential = request.credential;
   if (credential === null) return undefined;
-  const queryAt = request.url.indexOf('?');
+  const queryAt = redactedUrl.indexOf('?');
   return {
     id: newSequentialId('evt', now),
     account_id: credential.accountId,
@@ -33,7 +33,7 @@ export function usageEventOf(request: FastifyRequest, reply: FastifyReply, now: 
     ip: request.ip,
     user_agent: userAgentOf(request),
     method: request.method,
-    path: redactCredentials(queryAt === -1 ? request.url : request.url.slice(0, queryAt)).slice(0, 300),
+    path: (queryAt === -1 ? redactedUrl : redactedUrl.slice(0, queryAt)).slice(0, 300),
     model: request.usage?.model ?? null,
     status_code: reply.statusCode,
     latency_ms: Math.round(reply.elapsedTime),

@@ -6,9 +6,8 @@ import type { AppContext } from '../../context.js';
 import { recordAudit } from '../../audit/record.js';
 import { ApiError } from '../../http/errors.js';
 import { defineRoute } from '../../http/route.js';
-import { publicOriginOf, userAgentOf } from '../../http/principal.js';
-import { crossOriginRefused, originHeaders } from '../../sessions/authenticate.js';
-import { originEvidence } from '../../sessions/csrf.js';
+import { userAgentOf } from '../../http/principal.js';
+import { refuseCrossSite } from '../../sessions/authenticate.js';
 import { clearSubjectFailures, recordFailure, failureRetryAfter } from '../../sessions/attempt-throttle.js';
 import { openSession, setSessionCookie } from '../../sessions/start-session.js';
 import { findAccountByEmail, toAccountView } from '../repository.js';
@@ -33,9 +32,7 @@ export const signinRoute = (ctx: AppContext) =>
     body: signinBodySchema,
     response: { status: 200, schema: accountSchema, description: 'The account; the session cookie is set' },
     async handler({ body, request, reply }) {
-      if (originEvidence(originHeaders(request), publicOriginOf(request, ctx.config.publicOrigin)) === 'cross-site') {
-        throw crossOriginRefused();
-      }
+      refuseCrossSite(ctx, request);
       const emailNormalized = normalizeEmail(body.email);
       const who = { subject: `email:${emailNormalized}`, ip: request.ip };
       const limits = {

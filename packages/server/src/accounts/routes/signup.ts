@@ -2,11 +2,9 @@
 import type { AppContext } from '../../context.js';
 import { ApiError } from '../../http/errors.js';
 import { defineRoute } from '../../http/route.js';
-import { publicOriginOf } from '../../http/principal.js';
 import { isUniqueViolation } from '../../store/store.js';
 import { newId } from '../../store/ids.js';
-import { crossOriginRefused, originHeaders } from '../../sessions/authenticate.js';
-import { originEvidence } from '../../sessions/csrf.js';
+import { refuseCrossSite } from '../../sessions/authenticate.js';
 import { openSession, setSessionCookie } from '../../sessions/start-session.js';
 import { findAccountByEmail, toAccountView, type AccountRow } from '../repository.js';
 import { accountSchema, normalizeEmail, signupBodySchema } from '../schema.js';
@@ -24,9 +22,7 @@ export const signupRoute = (ctx: AppContext) =>
     body: signupBodySchema,
     response: { status: 201, schema: accountSchema, description: 'The new account; the session cookie is set' },
     async handler({ body, request, reply }) {
-      if (originEvidence(originHeaders(request), publicOriginOf(request, ctx.config.publicOrigin)) === 'cross-site') {
-        throw crossOriginRefused();
-      }
+      refuseCrossSite(ctx, request);
       const emailNormalized = normalizeEmail(body.email);
       if (await findAccountByEmail(ctx.store.db, emailNormalized)) throw emailTaken();
       const now = ctx.clock.now();
