@@ -20,6 +20,7 @@ import { recordExpiryNotices } from './tokens/expiry-notices.js';
 import { SecurityEventBatch } from './audit/security-event-batch.js';
 import { loadCatalogue } from './inference/index.js';
 import { openStore } from './store/store.js';
+import { sweepExpired } from './store/sweep.js';
 import { FlushScheduler } from './usage/flush-scheduler.js';
 import { LastUsedBatch } from './usage/last-used-batch.js';
 import { UsageBatch } from './usage/usage-batch.js';
@@ -139,11 +140,12 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   rollupTimer.unref();
   const firstRollup = setTimeout(rollup, 60_000);
   firstRollup.unref();
-  // Hourly: audit and notify tokens entering their last week, and tokens that expired.
-  const expiryTimer = setInterval(
-    () => recordExpiryNotices(store.db, clock.now()).catch((error: unknown) => logger.error({ err: error }, 'token expiry notices failed')),
-    3_600_000,
-  );
+  // Hourly: audit and notify tokens entering their last week and tokens that expired; sweep
+  // expired sessions, stale device grants and old failed attempts.
+  const expiryTimer = setInterval(() => {
+    recordExpiryNotices(store.db, clock.now()).catch((error: unknown) => logger.error({ err: error }, 'token expiry notices failed'));
+    sweepExpired(store.db, clock.now(), config.signinWindowMs).catch((error: unknown) => logger.error({ err: error }, 'sweep failed'));
+  }, 3_600_000);
   expiryTimer.unref();
   const { port } = app.server.address() as AddressInfo;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;

@@ -32,6 +32,7 @@ const migrations: Record<string, Migration> = {
         .addColumn('user_agent', 'text')
         .execute();
       await db.schema.createIndex('sessions_account').on('sessions').column('account_id').execute();
+      await db.schema.createIndex('sessions_expires').on('sessions').column('expires_at').execute();
 
       await db.schema
         .createTable('api_keys')
@@ -63,6 +64,7 @@ const migrations: Record<string, Migration> = {
         .execute();
       await db.schema.createIndex('auth_failures_subject').on('auth_failures').columns(['subject', 'created_at']).execute();
       await db.schema.createIndex('auth_failures_ip').on('auth_failures').columns(['ip', 'created_at']).execute();
+      await db.schema.createIndex('auth_failures_created').on('auth_failures').column('created_at').execute();
 
       await db.schema
         .createTable('audit_events')
@@ -216,6 +218,7 @@ const migrations: Record<string, Migration> = {
         .addColumn('created_at', 'bigint', (c) => c.notNull())
         .addColumn('expires_at', 'bigint', (c) => c.notNull())
         .execute();
+      await db.schema.createIndex('device_grants_expires').on('device_grants').column('expires_at').execute();
 
       // An outbox: a mailer or webhook delivers these later and sets delivered_at.
       await db.schema
