@@ -14,7 +14,10 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
-import { ROOT, commitId, createKey, ensureWrk, percentile, pool, revokeKey, signup, startServer, stopProcess, tempDir, wrk } from './lib/processes.mjs';
+import { ROOT, startServer, stopProcess, tempDir } from './lib/processes.mjs';
+import { createKey, pool, revokeKey, signup } from './lib/seed.mjs';
+import { ensureWrk, wrk } from './lib/wrk.mjs';
+import { commitId, percentile } from './lib/results.mjs';
 
 const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const KEYS = 200;
@@ -101,8 +104,8 @@ try {
     const secrets = await pool(Array.from({ length: 1000 }, (_, i) => i), 10, (i) => createKey(server.url, session, `tp ${i}`));
     const keysFile = join(dir, `${name}-keys.txt`);
     writeFileSync(keysFile, secrets.map((k) => k.key).join('\n') + '\n');
-    wrk({ url: server.url, path: '/v1/models', keysFile, connections: 50, seconds: 2, cpu: 1 });
-    const r = wrk({ url: server.url, path: '/v1/models', keysFile, connections: 50, seconds: 10, cpu: 1 });
+    await wrk({ url: server.url, path: '/v1/models', keysFile, connections: 50, seconds: 2, cpu: 1 });
+    const r = await wrk({ url: server.url, path: '/v1/models', keysFile, connections: 50, seconds: 10, cpu: 1 });
     throughput[name] = { rps: Math.round(r.rps), p50_ms: r.p50Ms, p99_ms: r.p99Ms, non_2xx: r.non2xx };
   }
   process.stdout.write('\nverify throughput, GET /v1/models, wrk -t1 -c50 -d10s, 1,000 random valid keys, server on core 0:\n');

@@ -13,7 +13,9 @@ import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
-import { ROOT, commitId, createKey, median, signup, startServer, stopProcess, tempDir } from './lib/processes.mjs';
+import { ROOT, startServer, stopProcess, tempDir } from './lib/processes.mjs';
+import { createKey, signup } from './lib/seed.mjs';
+import { commitId, median } from './lib/results.mjs';
 
 const DAY = 86_400_000;
 const dir = tempDir('skytells-usage-');

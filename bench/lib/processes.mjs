@@ -1,53 +1,85 @@
 /**
- * Helpers shared by the benchmarks: start server processes pinned to a core, seed accounts
- * and keys over HTTP, drive load with wrk, and clean up every child process on exit.
+ * Child processes for the benchmarks: start `node` scripts pinned to a core with `taskset`,
+ * their output going straight to a file (no pipe that could fill up and stall them), stop
+ * them with SIGTERM then SIGKILL, and make sure none outlives the benchmark, on error too.
+ *
+ *   const server = await startServer({ env: { DATABASE_URL }, cpu: 0, logFile });
+ *   try { ... } finally { await stopAll(); }
  */
-import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, openSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, openSync, closeSync, readFileSync, writeFileSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-export const ROOT = new URL('../../', import.meta.url).pathname;
+/** The repository root (this file is bench/lib/processes.mjs). */
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const SERVER_MAIN = join(ROOT, 'packages/server/dist/main.js');
+
 const children = new Set();
-
-function killAll() {
-  for (const child of children) child.kill('SIGKILL');
-}
-process.on('exit', killAll);
-for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => process.exit(130));
-
 const tempDirs = [];
-process.on('exit', () => tempDirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 
-export function tempDir(prefix) {
+// Last resort: whatever is still running when this process exits is killed, and the temp
+// directories go. The orderly path is `await stopAll()` in a `finally`.
+process.on('exit', () => {
+  for (const child of children) child.kill('SIGKILL');
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+});
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.once(signal, () => {
+    stopAll().finally(() => process.exit(130));
+  });
+}
+
+/** A fresh directory under the OS temp dir, removed when this process exits. */
+export function tempDir(prefix = 'skytells-bench-') {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   tempDirs.push(dir);
   return dir;
 }
 
-/** Runs `node <script>` pinned to `cpu`, output to a log file; resolves once `ready(log)` matches. */
-export async function startProcess({ script, args = [], env, cpu, logFile, ready }) {
-  const out = logFile;
-  writeFileSync(out, '');
-  // Output goes straight to a file: no pipe to drain, so logging can never stall the server.
-  const fd = openSync(out, 'a');
-  const child = spawn('taskset', ['-c', String(cpu), process.execPath, ...args, script], {
-    env: { PATH: process.env.PATH, ...env },
-    stdio: ['ignore', fd, fd],
-  });
+/** Registers a child so that `stopAll` and the exit hook know about it. */
+export function track(child) {
   children.add(child);
-  child.on('exit', () => children.delete(child));
-  const deadline = Date.now() + 30_000;
+  child.once('exit', () => children.delete(child));
+  return child;
+}
+
+/**
+ * Runs `node [args] <script>` pinned to `cpu` (omit for no pinning), stdout and stderr
+ * appended to `logFile`. Resolves once `ready(logText)` returns a truthy value (polled).
+ * Only `PATH` and `env` reach the child, so a stray LOG_LEVEL in the caller's environment
+ * cannot change what is measured.
+ */
+export async function startProcess({ script, args = [], env = {}, cpu, logFile, ready, timeoutMs = 30_000 }) {
+  writeFileSync(logFile, '');
+  const fd = openSync(logFile, 'a');
+  const command = cpu === undefined ? [process.execPath, ...args, script] : ['taskset', '-c', String(cpu), process.execPath, ...args, script];
+  const child = track(spawn(command[0], command.slice(1), { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', fd, fd] }));
+  closeSync(fd);
+  const proc = {
+    child,
+    pid: child.pid,
+    cpu,
+    logFile,
+    url: undefined,
+    log: () => readFileSync(logFile, 'utf8'),
+    logBytes: () => statSync(logFile).size,
+  };
+  const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    const log = readFileSync(out, 'utf8');
-    const match = ready(log);
-    if (match) return { child, url: match, log: () => readFileSync(out, 'utf8') };
-    if (child.exitCode !== null) throw new Error(`${script} exited early:\n${log}`);
+    const found = await ready(proc.log());
+    if (found) {
+      proc.url = found;
+      return proc;
+    }
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${script} exited early:\n${proc.log()}`);
     await sleep(50);
   }
-  throw new Error(`${script} did not become ready:\n${readFileSync(out, 'utf8')}`);
+  await stopProcess(proc);
+  throw new Error(`${script} did not become ready in ${timeoutMs} ms:\n${proc.log()}`);
 }
 
 /** A port that was free a moment ago. */
@@ -59,136 +91,75 @@ export async function freePort() {
   return port;
 }
 
+const QUIET_LEVELS = new Set(['warn', 'error', 'fatal', 'silent']);
+
 /**
- * The real server (`packages/server/dist/main.js`), its JSON log going to `logFile`. Ready
- * when /healthz answers, so this works at any log level.
+ * The real server (`packages/server/dist/main.js`). At the default log level it listens on
+ * PORT=0 and is ready when it logs `"msg":"server listening"` with its URL; at a level that
+ * hides that line it gets a free port and is ready when /healthz answers.
  */
-export async function startServer({ env, cpu, logFile, args = [] }) {
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  let healthy = false;
-  const probe = () => fetch(`${url}/healthz`).then((r) => (healthy = r.ok), () => false);
+export async function startServer({ env = {}, cpu, logFile, args = [] }) {
+  const quiet = QUIET_LEVELS.has(env.LOG_LEVEL);
+  const port = quiet ? await freePort() : 0;
+  const fixedUrl = `http://127.0.0.1:${port}`;
   return startProcess({
-    script: join(ROOT, 'packages/server/dist/main.js'),
+    script: SERVER_MAIN,
     args,
-    env: { ...env, PORT: String(port) },
+    env: { HOST: '127.0.0.1', ...env, PORT: String(port) },
     cpu,
     logFile,
-    ready: () => {
-      void probe();
-      return healthy ? url : undefined;
+    ready: async (log) => {
+      if (!quiet) {
+        const line = log.split('\n').find((l) => l.includes('"msg":"server listening"'));
+        return line ? JSON.parse(line).url : undefined;
+      }
+      const ok = await fetch(`${fixedUrl}/healthz`).then((r) => r.ok, () => false);
+      return ok ? fixedUrl : undefined;
     },
   });
 }
 
-export async function stopProcess(proc) {
-  if (proc.child.exitCode !== null) return;
-  proc.child.kill('SIGTERM');
-  const exited = new Promise((resolve) => proc.child.once('exit', resolve));
-  if ((await Promise.race([exited.then(() => true), sleep(5000).then(() => false)])) === false) proc.child.kill('SIGKILL');
+/** A `node` script that prints one JSON line with a `url` when it listens (bench/baseline-server.mjs). */
+export function startListeningScript({ script, env, cpu, logFile }) {
+  return startProcess({ script, env, cpu, logFile, ready: (log) => /"url":"(http:\/\/[^"]+)"/.exec(log)?.[1] });
+}
+
+/** SIGTERM, then SIGKILL if the process is still there after `graceMs`. */
+export async function stopProcess(proc, graceMs = 5000) {
+  const child = proc.child ?? proc;
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
   await exited;
+  clearTimeout(timer);
 }
 
-/** Runs `work` over `items` with at most `limit` in flight. */
-export async function pool(items, limit, work) {
-  const results = new Array(items.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: limit }, async () => {
-      while (next < items.length) {
-        const i = next++;
-        results[i] = await work(items[i], i);
-      }
-    }),
-  );
-  return results;
+/** Stops every child still running, all at once, each SIGTERM then SIGKILL. */
+export async function stopAll(graceMs = 5000) {
+  await Promise.all([...children].map((child) => stopProcess(child, graceMs)));
 }
 
-export async function signup(url, email) {
-  const response = await fetch(`${url}/api/v1/auth/signup`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email, password: 'benchmark password 1234', name: 'Bench' }),
-  });
-  if (response.status !== 201) throw new Error(`signup: ${response.status} ${await response.text()}`);
-  return response.headers.get('set-cookie').split(';')[0];
+/** CPU time (user + system, in clock ticks) a process has used so far, from /proc. */
+function cpuTicks(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return Number(fields[11]) + Number(fields[12]);
 }
 
-export async function createKey(url, cookie, name) {
-  const response = await fetch(`${url}/api/v1/keys`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', cookie, origin: url },
-    body: JSON.stringify({ name }),
-  });
-  if (response.status !== 201) throw new Error(`create key: ${response.status} ${await response.text()}`);
-  return response.json();
-}
-
-export async function revokeKey(url, cookie, id) {
-  const response = await fetch(`${url}/api/v1/keys/${id}`, { method: 'DELETE', headers: { cookie, origin: url } });
-  if (response.status !== 200) throw new Error(`revoke: ${response.status}`);
-}
-
-/** Seeds `accounts` accounts with `keysPerAccount` keys each; returns the secrets and a session per account. */
-export async function seed(url, accounts, keysPerAccount) {
-  const tag = Math.random().toString(36).slice(2, 8);
-  const cookies = await pool(Array.from({ length: accounts }, (_, i) => i), 8, (i) => signup(url, `bench-${tag}-${i}@example.com`));
-  const jobs = cookies.flatMap((cookie) => Array.from({ length: keysPerAccount }, () => cookie));
-  const keys = await pool(jobs, 20, (cookie, i) => createKey(url, cookie, `bench ${i}`));
-  return { cookies, keys };
-}
-
-export function ensureWrk() {
-  try {
-    execFileSync('which', ['wrk'], { stdio: 'ignore' });
-  } catch {
-    process.stdout.write('installing wrk with apt-get…\n');
-    try {
-      execFileSync('apt-get', ['install', '-y', 'wrk'], { stdio: 'ignore' });
-    } catch {
-      execFileSync('apt-get', ['update'], { stdio: 'ignore' });
-      execFileSync('apt-get', ['install', '-y', 'wrk'], { stdio: 'ignore' });
-    }
+/**
+ * Waits until `proc` is idle: at most `maxBusyTicks` of CPU (1 tick = 10 ms on Linux) in each
+ * of `quietSamples` consecutive 250 ms windows, or until `timeoutMs`. Returns the ms waited.
+ */
+export async function waitUntilIdle(proc, { quietSamples = 2, maxBusyTicks = 2, timeoutMs = 10_000 } = {}) {
+  const start = Date.now();
+  let quiet = 0;
+  let last = cpuTicks(proc.pid);
+  while (quiet < quietSamples && Date.now() - start < timeoutMs) {
+    await sleep(250);
+    const now = cpuTicks(proc.pid);
+    quiet = now - last <= maxBusyTicks ? quiet + 1 : 0;
+    last = now;
   }
-}
-
-const WRK_SCRIPT = `
-local keys = {}
-for line in io.lines(os.getenv("BENCH_KEYS_FILE")) do keys[#keys + 1] = line end
-local path = os.getenv("BENCH_PATH")
-function init(args) math.randomseed(os.time() + tonumber(tostring({}):sub(8), 16)) end
-function request() return wrk.format("GET", path, { ["x-api-key"] = keys[math.random(#keys)] }) end
-function done(summary, latency, requests)
-  local non2xx = summary.errors.status
-  io.write(string.format("BENCH %d %d %d %.1f %.1f %d\\n", summary.requests, summary.duration, non2xx,
-    latency:percentile(50), latency:percentile(99), summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout))
-end
-`;
-
-/** One wrk run against `url + path` with random keys from `keysFile`, pinned to `cpu`. */
-export function wrk({ url, path, keysFile, connections, seconds, cpu }) {
-  const dir = tempDir('skytells-wrk-');
-  const script = join(dir, 'random-key.lua');
-  writeFileSync(script, WRK_SCRIPT);
-  const output = execFileSync('taskset', ['-c', String(cpu), 'wrk', '-t1', `-c${connections}`, `-d${seconds}s`, '-s', script, url], {
-    env: { ...process.env, BENCH_KEYS_FILE: keysFile, BENCH_PATH: path },
-    encoding: 'utf8',
-  });
-  const match = /^BENCH (\d+) (\d+) (\d+) ([\d.]+) ([\d.]+) (\d+)$/m.exec(output);
-  if (!match) throw new Error(`unexpected wrk output:\n${output}`);
-  const [, requests, durationUs, non2xx, p50, p99, socketErrors] = match.map(Number);
-  return { rps: requests / (durationUs / 1e6), p50Ms: p50 / 1000, p99Ms: p99 / 1000, requests, non2xx, socketErrors };
-}
-
-export function commitId() {
-  const sha = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
-  const dirty = execFileSync('git', ['status', '--porcelain'], { cwd: ROOT, encoding: 'utf8' }).trim() !== '';
-  return dirty ? `${sha}-dirty` : sha;
-}
-
-export const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-
-export function percentile(values, p) {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+  return Date.now() - start;
 }
