@@ -15,9 +15,9 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { ROOT, startServer, stopProcess, tempDir } from './lib/processes.mjs';
+import { commitId, percentile } from './lib/results.mjs';
 import { createKey, pool, revokeKey, signup } from './lib/seed.mjs';
 import { ensureWrk, wrk } from './lib/wrk.mjs';
-import { commitId, percentile } from './lib/results.mjs';
 
 const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const KEYS = 200;
@@ -51,7 +51,11 @@ try {
 
   // 1. Propagation.
   const cookie = await signup(a.url, `cluster-${Date.now()}@example.com`);
-  const keys = await pool(Array.from({ length: KEYS }, (_, i) => i), 10, (i) => createKey(a.url, cookie, `cluster ${i}`));
+  const keys = await pool(
+    Array.from({ length: KEYS }, (_, i) => i),
+    10,
+    (i) => createKey(a.url, cookie, `cluster ${i}`),
+  );
   const delays = [];
   let latestAcceptedAfterMs = 0;
   const get = async (key) => {
@@ -99,23 +103,32 @@ try {
   // 2. Throughput, PostgreSQL next to SQLite.
   sqliteServer = await startServer({ env: { DATABASE_URL: join(dir, 'sqlite.db') }, cpu: 0, logFile: join(dir, 'sqlite.log') });
   const throughput = {};
-  for (const [name, server] of [['postgres', a], ['sqlite', sqliteServer]]) {
+  for (const [name, server] of [
+    ['postgres', a],
+    ['sqlite', sqliteServer],
+  ]) {
     const session = await signup(server.url, `tp-${name}-${Date.now()}@example.com`);
-    const secrets = await pool(Array.from({ length: 1000 }, (_, i) => i), 10, (i) => createKey(server.url, session, `tp ${i}`));
+    const secrets = await pool(
+      Array.from({ length: 1000 }, (_, i) => i),
+      10,
+      (i) => createKey(server.url, session, `tp ${i}`),
+    );
     const keysFile = join(dir, `${name}-keys.txt`);
-    writeFileSync(keysFile, secrets.map((k) => k.key).join('\n') + '\n');
+    writeFileSync(keysFile, `${secrets.map((k) => k.key).join('\n')}\n`);
     await wrk({ url: server.url, path: '/v1/models', keysFile, connections: 50, seconds: 2, cpu: 1 });
     const r = await wrk({ url: server.url, path: '/v1/models', keysFile, connections: 50, seconds: 10, cpu: 1 });
     throughput[name] = { rps: Math.round(r.rps), p50_ms: r.p50Ms, p99_ms: r.p99Ms, non_2xx: r.non2xx };
   }
   process.stdout.write('\nverify throughput, GET /v1/models, wrk -t1 -c50 -d10s, 1,000 random valid keys, server on core 0:\n');
   for (const [name, r] of Object.entries(throughput)) {
-    process.stdout.write(`  ${name.padEnd(8)} ${String(r.rps).padStart(7)} req/s  p50 ${r.p50_ms.toFixed(2)} ms  p99 ${r.p99_ms.toFixed(2)} ms  non-2xx ${r.non_2xx}\n`);
+    process.stdout.write(
+      `  ${name.padEnd(8)} ${String(r.rps).padStart(7)} req/s  p50 ${r.p50_ms.toFixed(2)} ms  p99 ${r.p99_ms.toFixed(2)} ms  non-2xx ${r.non_2xx}\n`,
+    );
   }
 
   const results = { benchmark: 'cluster', commit: commitId(), date: new Date().toISOString(), node: process.version, propagation, throughput };
   const file = join(ROOT, 'bench/results/cluster.json');
-  writeFileSync(file, JSON.stringify(results, null, 2) + '\n');
+  writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
   process.stdout.write(`results written to ${file}\n`);
 } finally {
   for (const server of [a, b, sqliteServer]) if (server) await stopProcess(server);

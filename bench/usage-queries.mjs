@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { execFileSync } from 'node:child_process';
 /**
  * `npm run bench:usage`: the usage API with 1,000,000 usage events in the store.
  *
@@ -10,12 +11,11 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { execFileSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
 import { ROOT, startServer, stopProcess, tempDir } from './lib/processes.mjs';
-import { createKey, signup } from './lib/seed.mjs';
 import { commitId, median } from './lib/results.mjs';
+import { createKey, signup } from './lib/seed.mjs';
 
 const DAY = 86_400_000;
 const dir = tempDir('skytells-usage-');
@@ -25,7 +25,10 @@ const env = { DATABASE_URL: file, LOG_LEVEL: 'warn' };
 // Accounts and keys through the API.
 let server = await startServer({ env, cpu: 0, logFile: join(dir, 'server.log') });
 const accounts = [];
-for (const [name, events] of [['large', 1_000_000], ['small', 10_000]]) {
+for (const [name, events] of [
+  ['large', 1_000_000],
+  ['small', 10_000],
+]) {
   const cookie = await signup(server.url, `usage-${name}-${Date.now()}@example.com`);
   const keys = [];
   for (let i = 0; i < 10; i++) keys.push(await createKey(server.url, cookie, `${name} ${i}`));
@@ -37,7 +40,8 @@ await stopProcess(server);
 // Events straight into the database: the API would take minutes to make a million.
 const seedStart = performance.now();
 const db = new Database(file);
-const insert = db.prepare(`insert into usage_events (id, account_id, credential_kind, credential_id, ip, user_agent, method, path, model, status_code, latency_ms, prediction_id, charge_nanos, created_at)
+const insert =
+  db.prepare(`insert into usage_events (id, account_id, credential_kind, credential_id, ip, user_agent, method, path, model, status_code, latency_ms, prediction_id, charge_nanos, created_at)
   values (?, ?, 'api_key', ?, '198.51.100.7', 'bench', 'POST', '/v1/predictions', 'sandbox-text', ?, 3, ?, ?, ?)`);
 const now = Date.now();
 const seedAll = db.transaction(() => {
@@ -92,8 +96,20 @@ for (const [label, path] of Object.entries(queries(accounts[0]))) {
 await stopProcess(server);
 
 process.stdout.write(`\nmedian of ${REPEATS} requests; large = 1,000,000 events, small = 10,000 (same database, same run)\n`);
-for (const r of rows) process.stdout.write(`  ${r.query.padEnd(28)} large ${r.large_ms.toFixed(2).padStart(7)} ms  small ${r.small_ms.toFixed(2).padStart(7)} ms  ratio ${r.ratio}\n`);
-const results = { benchmark: 'usage-queries', commit: commitId(), date: new Date().toISOString(), node: process.version, database: 'sqlite', events: { large: 1_000_000, small: 10_000 }, repeats: REPEATS, queries: rows };
+for (const r of rows)
+  process.stdout.write(
+    `  ${r.query.padEnd(28)} large ${r.large_ms.toFixed(2).padStart(7)} ms  small ${r.small_ms.toFixed(2).padStart(7)} ms  ratio ${r.ratio}\n`,
+  );
+const results = {
+  benchmark: 'usage-queries',
+  commit: commitId(),
+  date: new Date().toISOString(),
+  node: process.version,
+  database: 'sqlite',
+  events: { large: 1_000_000, small: 10_000 },
+  repeats: REPEATS,
+  queries: rows,
+};
 const out = join(ROOT, 'bench/results/usage-queries.json');
-writeFileSync(out, JSON.stringify(results, null, 2) + '\n');
+writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
 process.stdout.write(`results written to ${out}\n`);

@@ -29,10 +29,10 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startListeningScript, startServer, stopAll, stopProcess, tempDir, waitUntilIdle, ROOT } from './lib/processes.mjs';
+import { ROOT, startListeningScript, startServer, stopAll, stopProcess, tempDir, waitUntilIdle } from './lib/processes.mjs';
+import { commitId, median, round, writeResults } from './lib/results.mjs';
 import { createKey, revokeKey, seed } from './lib/seed.mjs';
 import { ensureWrk, wrk } from './lib/wrk.mjs';
-import { commitId, median, round, writeResults } from './lib/results.mjs';
 
 const ACCOUNTS = 100;
 const KEYS_PER_ACCOUNT = 100;
@@ -157,10 +157,14 @@ async function main() {
   if (process.env.LOG_LEVEL) out(`note: LOG_LEVEL=${process.env.LOG_LEVEL} in the environment is ignored (use BENCH_LOG_LEVEL for a diagnostic run)`);
   out(
     `server LOG_LEVEL=${logLevel} ` +
-      (diagnostic ? `(DIAGNOSTIC RUN: not the production default '${DEFAULT_LOG_LEVEL}'; results file not written)` : '(its default, as in production: one log line per request)') +
+      (diagnostic
+        ? `(DIAGNOSTIC RUN: not the production default '${DEFAULT_LOG_LEVEL}'; results file not written)`
+        : '(its default, as in production: one log line per request)') +
       `, BATCH_FLUSH_INTERVAL_MS=${FLUSH_INTERVAL_MS} (default; last-used recording on)`,
   );
-  out(`pinning: server and baseline on core ${SERVER_CPU} (taskset -c ${SERVER_CPU}), wrk on core ${WRK_CPU} (taskset -c ${WRK_CPU} wrk -t1 -c${CONNECTIONS} -d${SECONDS}s)`);
+  out(
+    `pinning: server and baseline on core ${SERVER_CPU} (taskset -c ${SERVER_CPU}), wrk on core ${WRK_CPU} (taskset -c ${WRK_CPU} wrk -t1 -c${CONNECTIONS} -d${SECONDS}s)`,
+  );
 
   const dir = tempDir('skytells-bench-');
   const server = await startServer({
@@ -176,7 +180,7 @@ async function main() {
   const seedSeconds = (performance.now() - seedStart) / 1000;
   out(`seeded ${keys.length} keys across ${cookies.length} accounts in ${seedSeconds.toFixed(1)} s (${SEED_CONCURRENCY} requests in flight)`);
   const keysFile = join(dir, 'keys.txt');
-  writeFileSync(keysFile, keys.map((k) => k.key).join('\n') + '\n');
+  writeFileSync(keysFile, `${keys.map((k) => k.key).join('\n')}\n`);
 
   // The exact answer the baseline must give.
   const sample = await fetch(`${server.url}/v1/models`, { headers: { 'x-api-key': keys[0].key } });
@@ -207,14 +211,21 @@ async function main() {
   const rounds = [];
   for (let n = 1; n <= ROUNDS; n++) {
     const s = await measure(server, keysFile);
-    out(`  round ${n} server   ${s.rps.toFixed(0).padStart(6)} req/s  (non-2xx ${s.non2xx}, timeouts ${s.timeouts}, ${s.logBytesPerRequest.toFixed(0)} log bytes/request)`);
+    out(
+      `  round ${n} server   ${s.rps.toFixed(0).padStart(6)} req/s  (non-2xx ${s.non2xx}, timeouts ${s.timeouts}, ${s.logBytesPerRequest.toFixed(0)} log bytes/request)`,
+    );
     const settledMs = await settle(server);
     const b = await measure(baseline, keysFile);
-    out(`  round ${n} baseline ${b.rps.toFixed(0).padStart(6)} req/s  (non-2xx ${b.non2xx}, timeouts ${b.timeouts}; the server was given ${(settledMs / 1000).toFixed(1)} s to flush its batches and go idle first)`);
+    out(
+      `  round ${n} baseline ${b.rps.toFixed(0).padStart(6)} req/s  (non-2xx ${b.non2xx}, timeouts ${b.timeouts}; the server was given ${(settledMs / 1000).toFixed(1)} s to flush its batches and go idle first)`,
+    );
     rounds.push({ n, server: s, baseline: b, ratio: s.rps / b.rps });
   }
   for (const r of rounds) {
-    for (const [name, m] of [['server', r.server], ['baseline', r.baseline]]) {
+    for (const [name, m] of [
+      ['server', r.server],
+      ['baseline', r.baseline],
+    ]) {
       const non2xx = m.non2xx + m.warmupNon2xx;
       const dropped = m.socketErrors + m.warmupSocketErrors;
       if (non2xx > 0) failures.push(`round ${r.n}: the ${name} answered ${non2xx} requests with valid keys with a non-2xx status`);
@@ -280,7 +291,13 @@ async function main() {
       database: 'SQLite, fresh temp file',
     },
     pinning: { server: `taskset -c ${SERVER_CPU}`, baseline: `taskset -c ${SERVER_CPU}`, wrk: `taskset -c ${WRK_CPU}` },
-    seed: { accounts: cookies.length, keys_per_account: KEYS_PER_ACCOUNT, keys: keys.length, concurrency: SEED_CONCURRENCY, seconds: round(seedSeconds, 1) },
+    seed: {
+      accounts: cookies.length,
+      keys_per_account: KEYS_PER_ACCOUNT,
+      keys: keys.length,
+      concurrency: SEED_CONCURRENCY,
+      seconds: round(seedSeconds, 1),
+    },
     load: {
       tool: run.wrk,
       request: 'GET /v1/models, x-api-key: a random valid key per request',

@@ -7,12 +7,12 @@
  *   try { ... } finally { await stopAll(); }
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, openSync, closeSync, readFileSync, writeFileSync, rmSync, statSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
 
 /** The repository root (this file is bench/lib/processes.mjs). */
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -113,7 +113,10 @@ export async function startServer({ env = {}, cpu, logFile, args = [] }) {
         const line = log.split('\n').find((l) => l.includes('"msg":"server listening"'));
         return line ? JSON.parse(line).url : undefined;
       }
-      const ok = await fetch(`${fixedUrl}/healthz`).then((r) => r.ok, () => false);
+      const ok = await fetch(`${fixedUrl}/healthz`).then(
+        (r) => r.ok,
+        () => false,
+      );
       return ok ? fixedUrl : undefined;
     },
   });

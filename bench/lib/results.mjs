@@ -31,6 +31,6 @@ export function writeResults(name, results) {
   const dir = join(ROOT, 'bench/results');
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `${name}.json`);
-  writeFileSync(file, JSON.stringify(results, null, 2) + '\n');
+  writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
   return file;
 }

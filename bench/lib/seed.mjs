@@ -63,8 +63,10 @@ export async function revokeKey(url, cookie, id) {
  * Returns the session cookie per account and every key (`{ id, key, account }`).
  */
 export async function seed(url, { accounts, keysPerAccount, concurrency = 20, tag = Date.now().toString(36) }) {
-  const cookies = await pool(Array.from({ length: accounts }, (_, i) => i), concurrency, (i) =>
-    signup(url, `bench-${tag}-${i}@example.com`),
+  const cookies = await pool(
+    Array.from({ length: accounts }, (_, i) => i),
+    concurrency,
+    (i) => signup(url, `bench-${tag}-${i}@example.com`),
   );
   const jobs = cookies.flatMap((cookie, account) => Array.from({ length: keysPerAccount }, (_, k) => ({ cookie, account, k })));
   const keys = await pool(jobs, concurrency, async ({ cookie, account, k }) => {

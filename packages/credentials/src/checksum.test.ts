@@ -1,6 +1,6 @@
-import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { describe, test } from 'node:test';
 import { BASE62_ALPHABET, encodeBase62 } from './base62.js';
 import { base62Checksum, crc32Of, hexChecksum } from './checksum.js';
 import { parseCredential } from './index.js';
@@ -54,7 +54,7 @@ describe('checksum', () => {
     const keyHead = 'sk-ABCDEFGHIJKLMNOPQRSTUVWXYZ';
     const key = keyHead + referenceBase62(referenceCrc32(keyHead), 6);
     assert.equal(parseCredential(key)?.kind, 'api_key');
-    const tokenHead = 'sk_pat_' + '0123456789abcdef'.repeat(4).slice(0, 56);
+    const tokenHead = `sk_pat_${'0123456789abcdef'.repeat(4).slice(0, 56)}`;
     const token = tokenHead + referenceCrc32(tokenHead).toString(16).padStart(8, '0');
     assert.equal(parseCredential(token)?.kind, 'personal_access_token');
   });

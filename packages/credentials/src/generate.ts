@@ -3,7 +3,7 @@
  * Invariant: everything generated here is accepted by `parseCredential` as its kind.
  */
 import { crc32Of } from './checksum.js';
-import { formatOf, type CredentialKind } from './kinds.js';
+import { type CredentialKind, formatOf } from './kinds.js';
 import { randomString } from './random.js';
 
 export function generateCredential(kind: CredentialKind): string {

@@ -4,10 +4,10 @@
  * beyond Node's own `node:crypto` and `node:zlib`.
  */
 export { BASE62_ALPHABET } from './base62.js';
-export { randomString } from './random.js';
-export type { CredentialKind } from './kinds.js';
-export { generateCredential, generateApiKey, generatePersonalAccessToken } from './generate.js';
-export { parseCredential, isCredential, type ParsedCredential } from './parse.js';
-export { maskCredential } from './mask.js';
+export { generateApiKey, generateCredential, generatePersonalAccessToken } from './generate.js';
 export { hashCredential } from './hash.js';
-export { findCredentials, redactCredentials, type FoundCredential } from './scan.js';
+export type { CredentialKind } from './kinds.js';
+export { maskCredential } from './mask.js';
+export { isCredential, type ParsedCredential, parseCredential } from './parse.js';
+export { randomString } from './random.js';
+export { type FoundCredential, findCredentials, redactCredentials } from './scan.js';

@@ -1,6 +1,6 @@
-import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { FORMATS, formatOf, type CredentialKind } from './kinds.js';
+import { describe, test } from 'node:test';
+import { type CredentialKind, FORMATS, formatOf } from './kinds.js';
 
 describe('the table of credential kinds', () => {
   test('holds exactly the documented kinds and lengths', () => {

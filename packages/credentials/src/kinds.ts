@@ -10,7 +10,7 @@
  *   kind's alphabet with exactly `checksumLength` characters.
  */
 import { BASE62_ALPHABET } from './base62.js';
-import { base62Checksum, hexChecksum, type ChecksumEncoder } from './checksum.js';
+import { base62Checksum, type ChecksumEncoder, hexChecksum } from './checksum.js';
 
 export const HEX_ALPHABET = '0123456789abcdef';
 

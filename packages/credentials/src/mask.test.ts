@@ -1,6 +1,6 @@
-import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
+import { describe, test } from 'node:test';
 import { generateApiKey, generatePersonalAccessToken, hashCredential, maskCredential } from './index.js';
 
 describe('masking', () => {
@@ -28,9 +28,9 @@ describe('masking', () => {
       '',
       'whatever secret text',
       key.slice(0, -1),
-      key + 'x',
-      key.slice(0, 20) + '!' + key.slice(21),
-      'pk-' + key.slice(3),
+      `${key}x`,
+      `${key.slice(0, 20)}!${key.slice(21)}`,
+      `pk-${key.slice(3)}`,
       'x'.repeat(1024 * 1024),
       undefined as unknown as string,
     ]) {

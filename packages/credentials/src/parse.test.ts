@@ -1,13 +1,13 @@
-import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
 import {
   BASE62_ALPHABET,
+  type CredentialKind,
   generateApiKey,
   generateCredential,
   generatePersonalAccessToken,
   isCredential,
   parseCredential,
-  type CredentialKind,
 } from './index.js';
 
 const HEX = '0123456789abcdef';
@@ -64,20 +64,20 @@ describe('generation and validation', () => {
       'sk-',
       'sk_pat_',
       key.slice(0, -1),
-      key + 'A',
+      `${key}A`,
       token.slice(0, -1),
-      token + '0',
-      'SK-' + key.slice(3),
-      'pk-' + key.slice(3),
-      ' ' + key,
-      key.slice(0, 10) + '!' + key.slice(11),
-      key.slice(0, 10) + '\u00e9' + key.slice(11),
+      `${token}0`,
+      `SK-${key.slice(3)}`,
+      `pk-${key.slice(3)}`,
+      ` ${key}`,
+      `${key.slice(0, 10)}!${key.slice(11)}`,
+      `${key.slice(0, 10)}\u00e9${key.slice(11)}`,
       key.slice(0, 10) + '\u{1F511}'.slice(0, 1) + key.slice(11),
-      token.slice(0, 20) + 'A' + token.slice(21),
+      `${token.slice(0, 20)}A${token.slice(21)}`,
       token.toUpperCase(),
-      'sk_pat_' + key.slice(3) + key.slice(3, 39),
+      `sk_pat_${key.slice(3)}${key.slice(3, 39)}`,
       'x'.repeat(1024 * 1024),
-      'sk-' + 'A'.repeat(1024 * 1024),
+      `sk-${'A'.repeat(1024 * 1024)}`,
       key.repeat(30_000),
     ];
     for (const value of rejected) {

@@ -7,7 +7,7 @@
  * all right.
  */
 import { crc32Of } from './checksum.js';
-import { shapeOf, type CredentialKind } from './kinds.js';
+import { type CredentialKind, shapeOf } from './kinds.js';
 
 export interface ParsedCredential {
   kind: CredentialKind;

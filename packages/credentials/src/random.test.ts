@@ -1,8 +1,8 @@
-import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { BASE62_ALPHABET, randomString } from './index.js';
+import { describe, test } from 'node:test';
 import { chiSquareCriticalValue, chiSquareStatistic, chiSquareSurvival } from './chi-square.test-support.js';
+import { BASE62_ALPHABET, randomString } from './index.js';
 
 const SAMPLE = 1_000_000;
 const ALPHA = 1e-6;

@@ -7,11 +7,7 @@
  */
 import { randomBytes as cryptoRandomBytes } from 'node:crypto';
 
-export function randomString(
-  alphabet: string,
-  length: number,
-  randomBytes: (n: number) => Uint8Array = cryptoRandomBytes,
-): string {
+export function randomString(alphabet: string, length: number, randomBytes: (n: number) => Uint8Array = cryptoRandomBytes): string {
   const size = alphabet.length;
   if (size < 2 || size > 256 || new Set(alphabet).size !== size) {
     throw new RangeError('alphabet must have 2 to 256 distinct characters');

@@ -1,12 +1,6 @@
-import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  findCredentials,
-  generateApiKey,
-  generatePersonalAccessToken,
-  maskCredential,
-  redactCredentials,
-} from './index.js';
+import { describe, test } from 'node:test';
+import { findCredentials, generateApiKey, generatePersonalAccessToken, maskCredential, redactCredentials } from './index.js';
 
 const SHAPED = /sk-[0-9A-Za-z]{32}|sk_pat_[0-9a-f]{64}/;
 

@@ -9,9 +9,9 @@
  *   (`%22sk-…` in a URL-encoded query, `\nsk-…` in escaped JSON). A longer run of the alphabet
  *   after the body is swallowed and replaced whole by the placeholder.
  */
-import { FORMATS, type CredentialKind } from './kinds.js';
-import { parseCredential } from './parse.js';
+import { type CredentialKind, FORMATS } from './kinds.js';
 import { maskCredential } from './mask.js';
+import { parseCredential } from './parse.js';
 
 export interface FoundCredential {
   kind: CredentialKind;
@@ -29,10 +29,7 @@ const STANDALONE = new RegExp(
 );
 
 /** Every credential-shaped substring, extended over any further alphabet characters. */
-const SHAPED = new RegExp(
-  FORMATS.map((f) => `${escape(f.prefix)}[${escape(f.alphabet)}]{${f.bodyLength},}`).join('|'),
-  'g',
-);
+const SHAPED = new RegExp(FORMATS.map((f) => `${escape(f.prefix)}[${escape(f.alphabet)}]{${f.bodyLength},}`).join('|'), 'g');
 
 export function findCredentials(text: string): FoundCredential[] {
   const found: FoundCredential[] = [];

@@ -3,8 +3,9 @@
  *   set-plan <email> <plan>   put an account on a plan (decides which models it may use)
  *   rollup                    roll raw usage up into daily aggregates and apply retention now
  */
-import { loadConfig } from './config/config.js';
+
 import { normalizeEmail } from './accounts/schema.js';
+import { loadConfig } from './config/config.js';
 import { openStore } from './store/store.js';
 import { rollUpAndPrune } from './usage/repository.js';
 

@@ -1,16 +1,16 @@
 /** Everything a route or hook needs, built once at start-up (see `server.ts`). */
 import type { Logger } from 'pino';
+import type { PasswordHasher } from './accounts/password.js';
 import type { Clock } from './clock.js';
 import type { Config } from './config/config.js';
 import type { Metrics } from './http/metrics.js';
-import type { Store } from './store/store.js';
-import type { LastUsedBatch } from './usage/last-used-batch.js';
-import type { CredentialVerifier } from './verify/verifier.js';
-import type { InvalidationBus } from './verify/invalidation-bus.js';
-import type { PasswordHasher } from './accounts/password.js';
 import type { Catalogue } from './inference/catalogue.js';
 import type { Executor } from './inference/executors/executor.js';
+import type { Store } from './store/store.js';
+import type { LastUsedBatch } from './usage/last-used-batch.js';
 import type { UsageBatch } from './usage/usage-batch.js';
+import type { InvalidationBus } from './verify/invalidation-bus.js';
+import type { CredentialVerifier } from './verify/verifier.js';
 
 export interface AppContext {
   config: Config;

@@ -4,8 +4,8 @@
  */
 import pino from 'pino';
 import { ConfigError, loadConfig } from './config/config.js';
-import { describeDatabaseTarget } from './store/database-url.js';
 import { startServer } from './server.js';
+import { describeDatabaseTarget } from './store/database-url.js';
 
 function fail(message: string): never {
   process.stderr.write(`skytells-server: ${message}\n`);

@@ -7,29 +7,29 @@ import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
-import { systemClock, type Clock } from './clock.js';
+import { createPasswordHasher } from './accounts/password.js';
+import { SecurityEventBatch } from './audit/security-event-batch.js';
+import { type Clock, systemClock } from './clock.js';
 import type { Config } from './config/config.js';
 import type { AppContext } from './context.js';
-import { createPasswordHasher } from './accounts/password.js';
 import { buildApp } from './http/app.js';
 import { createMetrics } from './http/metrics.js';
-import { apiKeyLookup } from './keys/index.js';
-import { tokenLookup } from './tokens/index.js';
-import { scopeCatalogue } from './tokens/scopes.js';
-import { recordExpiryNotices } from './tokens/expiry-notices.js';
-import { SecurityEventBatch } from './audit/security-event-batch.js';
-import { loadCatalogue } from './inference/index.js';
-import { openStore } from './store/store.js';
-import { sweepExpired } from './store/sweep.js';
-import { FlushScheduler } from './usage/flush-scheduler.js';
-import { LastUsedBatch } from './usage/last-used-batch.js';
-import { UsageBatch } from './usage/usage-batch.js';
-import { rollUpAndPrune } from './usage/repository.js';
 import { HttpExecutor } from './inference/executors/http.js';
 import { SandboxExecutor } from './inference/executors/sandbox.js';
-import { CredentialVerifier } from './verify/verifier.js';
-import { LocalInvalidationBus, type InvalidationBus } from './verify/invalidation-bus.js';
+import { loadCatalogue } from './inference/index.js';
+import { apiKeyLookup } from './keys/index.js';
+import { openStore } from './store/store.js';
+import { sweepExpired } from './store/sweep.js';
+import { recordExpiryNotices } from './tokens/expiry-notices.js';
+import { tokenLookup } from './tokens/index.js';
+import { scopeCatalogue } from './tokens/scopes.js';
+import { FlushScheduler } from './usage/flush-scheduler.js';
+import { LastUsedBatch } from './usage/last-used-batch.js';
+import { rollUpAndPrune } from './usage/repository.js';
+import { UsageBatch } from './usage/usage-batch.js';
+import { type InvalidationBus, LocalInvalidationBus } from './verify/invalidation-bus.js';
 import { PostgresInvalidationBus } from './verify/postgres-invalidation-bus.js';
+import { CredentialVerifier } from './verify/verifier.js';
 
 const VERSION: string = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
 
@@ -116,9 +116,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     lastUsed,
     usage,
     catalogue: loadCatalogue(config.modelsFile),
-    executor: config.inferenceUpstreamUrl
-      ? new HttpExecutor(config.inferenceUpstreamUrl, config.inferenceUpstreamTimeoutMs)
-      : new SandboxExecutor(),
+    executor: config.inferenceUpstreamUrl ? new HttpExecutor(config.inferenceUpstreamUrl, config.inferenceUpstreamTimeoutMs) : new SandboxExecutor(),
     passwords: await createPasswordHasher(),
     scopes: scopeCatalogue(config.extraScopes),
   };

@@ -1,7 +1,7 @@
-import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestServer, type TestServer } from '../test-support/server.js';
+import { after, before, describe, test } from 'node:test';
 import { TestClient } from '../test-support/client.js';
+import { startTestServer, type TestServer } from '../test-support/server.js';
 
 describe('accounts and sessions', () => {
   let t: TestServer;
@@ -12,7 +12,11 @@ describe('accounts and sessions', () => {
 
   test('sign-up answers 201, sets an HttpOnly SameSite=Lax cookie, and the account has plan free', async () => {
     const client = t.client();
-    const response = await client.post('/api/v1/auth/signup', { email: 'New.User@Example.com', password: 'a long enough password', name: 'New User' });
+    const response = await client.post('/api/v1/auth/signup', {
+      email: 'New.User@Example.com',
+      password: 'a long enough password',
+      name: 'New User',
+    });
     assert.equal(response.status, 201);
     assert.deepEqual(Object.keys(response.body).sort(), ['created_at', 'email', 'id', 'name', 'plan']);
     assert.equal(response.body.plan, 'free');
@@ -27,11 +31,13 @@ describe('accounts and sessions', () => {
   });
 
   test('the cookie is Secure when the request came over TLS (through a trusted proxy)', async () => {
-    const response = await t.client().post(
-      '/api/v1/auth/signup',
-      { email: 'tls@example.com', password: 'a long enough password', name: 'TLS' },
-      { headers: { 'x-forwarded-proto': 'https', origin: 'https:' + t.url.slice(5) } },
-    );
+    const response = await t
+      .client()
+      .post(
+        '/api/v1/auth/signup',
+        { email: 'tls@example.com', password: 'a long enough password', name: 'TLS' },
+        { headers: { 'x-forwarded-proto': 'https', origin: `https:${t.url.slice(5)}` } },
+      );
     assert.equal(response.status, 201);
     assert.match(response.headers.get('set-cookie')!, /; Secure/);
   });
@@ -64,7 +70,9 @@ describe('accounts and sessions', () => {
   test('an unknown email and a wrong password get the same answer', async () => {
     const { email } = await t.client().signup();
     const wrongPassword = await t.client().post('/api/v1/auth/signin', { email, password: 'not the password at all' });
-    const unknownEmail = await t.client().post('/api/v1/auth/signin', { email: `nobody-${Date.now()}@example.com`, password: 'not the password at all' });
+    const unknownEmail = await t
+      .client()
+      .post('/api/v1/auth/signin', { email: `nobody-${Date.now()}@example.com`, password: 'not the password at all' });
     assert.equal(wrongPassword.status, 401);
     assert.deepEqual({ ...wrongPassword.body, request_id: 0 }, { ...unknownEmail.body, request_id: 0 });
     assert.equal(wrongPassword.headers.get('set-cookie'), null);
@@ -111,7 +119,8 @@ describe('accounts and sessions', () => {
   test('CSRF: a cookie-authenticated state change needs a same-origin Origin or Sec-Fetch-Site', async () => {
     const browser = t.client();
     await browser.signup();
-    const create = (headers: Record<string, string>, noOrigin = true) => browser.request('POST', '/api/v1/keys', { body: { name: 'csrf' }, headers, noOrigin });
+    const create = (headers: Record<string, string>, noOrigin = true) =>
+      browser.request('POST', '/api/v1/keys', { body: { name: 'csrf' }, headers, noOrigin });
     const refused = [
       await create({}),
       await create({ origin: 'https://evil.example' }),
@@ -127,7 +136,9 @@ describe('accounts and sessions', () => {
     assert.equal((await create({ origin: t.url })).status, 201);
     assert.equal((await create({ 'sec-fetch-site': 'same-origin' })).status, 201);
     assert.equal((await browser.get('/api/v1/keys')).body.pagination.total, 2, 'refused requests changed nothing');
-    const crossSiteSignin = await t.client().post('/api/v1/auth/signin', { email: 'x@example.com', password: 'whatever it is' }, { headers: { origin: 'https://evil.example' } });
+    const crossSiteSignin = await t
+      .client()
+      .post('/api/v1/auth/signin', { email: 'x@example.com', password: 'whatever it is' }, { headers: { origin: 'https://evil.example' } });
     assert.equal(crossSiteSignin.status, 403);
   });
 
@@ -135,7 +146,9 @@ describe('accounts and sessions', () => {
     const { email, password } = await t.client().signup();
     for (let i = 0; i < 10; i++) {
       // Each attempt from its own address, so that only the per-account limit applies.
-      const response = await t.client().post('/api/v1/auth/signin', { email, password: 'wrong password here' }, { headers: { 'x-forwarded-for': `198.51.100.${i + 1}` } });
+      const response = await t
+        .client()
+        .post('/api/v1/auth/signin', { email, password: 'wrong password here' }, { headers: { 'x-forwarded-for': `198.51.100.${i + 1}` } });
       assert.equal(response.status, 401);
     }
     const blocked = await t.client().post('/api/v1/auth/signin', { email, password }, { headers: { 'x-forwarded-for': '198.51.100.99' } });
@@ -148,13 +161,19 @@ describe('accounts and sessions', () => {
   test('sign-in is throttled per IP across accounts', async () => {
     const ip = '203.0.113.7';
     for (let i = 0; i < 50; i++) {
-      const response = await t.client().post('/api/v1/auth/signin', { email: `spray-${i}@example.com`, password: 'guess number one' }, { headers: { 'x-forwarded-for': ip } });
+      const response = await t
+        .client()
+        .post('/api/v1/auth/signin', { email: `spray-${i}@example.com`, password: 'guess number one' }, { headers: { 'x-forwarded-for': ip } });
       assert.equal(response.status, 401, `attempt ${i}`);
     }
-    const blocked = await t.client().post('/api/v1/auth/signin', { email: 'spray-x@example.com', password: 'guess number one' }, { headers: { 'x-forwarded-for': ip } });
+    const blocked = await t
+      .client()
+      .post('/api/v1/auth/signin', { email: 'spray-x@example.com', password: 'guess number one' }, { headers: { 'x-forwarded-for': ip } });
     assert.equal(blocked.status, 429);
     assert.ok(Number(blocked.headers.get('retry-after')) > 0);
-    const elsewhere = await t.client().post('/api/v1/auth/signin', { email: 'spray-x@example.com', password: 'guess number one' }, { headers: { 'x-forwarded-for': '203.0.113.8' } });
+    const elsewhere = await t
+      .client()
+      .post('/api/v1/auth/signin', { email: 'spray-x@example.com', password: 'guess number one' }, { headers: { 'x-forwarded-for': '203.0.113.8' } });
     assert.equal(elsewhere.status, 401, 'another address is not blocked');
   });
 });

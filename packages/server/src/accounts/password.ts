@@ -4,8 +4,9 @@
  * Invariant: checking a password for an unknown account costs the same argon2 work as for
  * a known one (`verifyOrWaste`), so response time does not reveal which emails exist.
  */
-import { hash, verify } from '@node-rs/argon2';
+
 import { randomBytes } from 'node:crypto';
+import { hash, verify } from '@node-rs/argon2';
 
 export const PASSWORD_MIN_LENGTH = 12;
 export const PASSWORD_MAX_LENGTH = 256;

@@ -1,7 +1,7 @@
 /** Account rows. */
 import type { Kysely, Selectable, Transaction } from 'kysely';
-import type { AccountsTable, Database } from '../store/schema.js';
 import { isoTime } from '../http/values.js';
+import type { AccountsTable, Database } from '../store/schema.js';
 
 export type AccountRow = Selectable<AccountsTable>;
 type Db = Kysely<Database> | Transaction<Database>;

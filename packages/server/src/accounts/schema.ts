@@ -31,14 +31,12 @@ export const signinBodySchema = z.object({ email: z.string().max(254), password:
 
 export const changePasswordBodySchema = z.object({ current_password: presentedPasswordSchema, new_password: newPasswordSchema });
 
-export const accountSchema = z
-  .object({
-    id: z.string(),
-    email: z.string(),
-    name: z.string(),
-    plan: z.string(),
-    created_at: isoTimeSchema,
-  });
-
+export const accountSchema = z.object({
+  id: z.string(),
+  email: z.string(),
+  name: z.string(),
+  plan: z.string(),
+  created_at: isoTimeSchema,
+});
 
 export const normalizeEmail = (email: string): string => email.trim().toLowerCase();

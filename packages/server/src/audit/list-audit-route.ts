@@ -1,8 +1,9 @@
 /** GET /api/v1/audit: the account's audit log, newest first. Read-only: nothing edits or deletes it. */
+
+import { requireAccount } from '../auth/principal.js';
 import type { AppContext } from '../context.js';
-import { defineRoute } from '../http/route.js';
-import { requireAccount } from '../http/principal.js';
 import { offsetOf, pageOf, paginatedSchema } from '../http/pagination.js';
+import { defineRoute } from '../http/route.js';
 import { isoTime } from '../http/values.js';
 import type { AuditEventType } from './record.js';
 import { auditEventSchema, auditQuerySchema } from './schema.js';

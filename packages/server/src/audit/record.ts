@@ -4,8 +4,8 @@
  * API updates or deletes them.
  */
 import type { Kysely, Transaction } from 'kysely';
-import type { Database } from '../store/schema.js';
 import { newId } from '../store/ids.js';
+import type { Database } from '../store/schema.js';
 
 export const AUDIT_EVENT_TYPES = [
   'key.created',
@@ -46,7 +46,10 @@ export interface AuditEvent {
  * Records an audit event and, for the owner's attention, a notification in the outbox (a
  * mailer or webhook delivers it later). Both with the caller's transaction handle.
  */
-export async function recordAuditWithNotification(db: Kysely<Database> | Transaction<Database>, event: AuditEvent & { target: { type: string; id: string } }): Promise<void> {
+export async function recordAuditWithNotification(
+  db: Kysely<Database> | Transaction<Database>,
+  event: AuditEvent & { target: { type: string; id: string } },
+): Promise<void> {
   await recordAudit(db, event);
   await db
     .insertInto('notifications')

@@ -1,7 +1,7 @@
 /** Schemas of the audit-log API. */
 import { z } from 'zod';
-import { isoTimeSchema } from '../http/values.js';
 import { pageQuerySchema } from '../http/pagination.js';
+import { isoTimeSchema } from '../http/values.js';
 import { AUDIT_EVENT_TYPES } from './record.js';
 
 export const auditQuerySchema = pageQuerySchema.extend({

@@ -4,9 +4,9 @@
  * other batches. One event per credential per flush is enough to warn the owner.
  */
 import type { Kysely } from 'kysely';
-import type { Database } from '../store/schema.js';
 import type { Metrics } from '../http/metrics.js';
-import { recordAuditWithNotification, type AuditEvent } from './record.js';
+import type { Database } from '../store/schema.js';
+import { type AuditEvent, recordAuditWithNotification } from './record.js';
 
 type TargetedEvent = AuditEvent & { target: { type: string; id: string } };
 

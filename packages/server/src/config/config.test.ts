@@ -1,9 +1,9 @@
-import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ConfigError, loadConfig } from './config.js';
-import { spawnServer } from '../test-support/server.js';
 import { spawn } from 'node:child_process';
+import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { spawnServer } from '../test-support/server.js';
+import { ConfigError, loadConfig } from './config.js';
 
 describe('configuration', () => {
   test('documented defaults', () => {
@@ -49,7 +49,8 @@ describe('configuration', () => {
     for (const [name, value] of Object.entries(cases)) {
       assert.throws(
         () => loadConfig({ [name]: value }),
-        (error: unknown) => error instanceof ConfigError && error.message.includes(name) && !error.message.includes(value) && !error.message.includes('\n'),
+        (error: unknown) =>
+          error instanceof ConfigError && error.message.includes(name) && !error.message.includes(value) && !error.message.includes('\n'),
         name,
       );
     }
@@ -57,7 +58,10 @@ describe('configuration', () => {
 
   test('the process refuses to start on invalid configuration: one line on stderr, non-zero exit', async () => {
     const main = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
-    for (const [env, variable] of [[{ PORT: 'eighty' }, 'PORT'], [{ LOG_LEVEL: 'chatty' }, 'LOG_LEVEL']] as const) {
+    for (const [env, variable] of [
+      [{ PORT: 'eighty' }, 'PORT'],
+      [{ LOG_LEVEL: 'chatty' }, 'LOG_LEVEL'],
+    ] as const) {
       const child = spawn(process.execPath, [main], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
       let stderr = '';
       child.stderr.on('data', (chunk) => (stderr += chunk));
@@ -69,15 +73,12 @@ describe('configuration', () => {
   });
 
   test('an unreachable database gives one clear line and a non-zero exit', async () => {
-    await assert.rejects(
-      spawnServer({ DATABASE_URL: 'postgres://nobody:hunter2secret@127.0.0.1:1/none', LOG_LEVEL: 'info' }),
-      (error: Error) => {
-        const stderr = error.message.split('\n').filter((l) => l.startsWith('skytells-server:'));
-        assert.equal(stderr.length, 1, error.message);
-        assert.match(stderr[0]!, /cannot start on PostgreSQL at 127\.0\.0\.1:1\/none/);
-        assert.doesNotMatch(error.message, /hunter2secret/);
-        return true;
-      },
-    );
+    await assert.rejects(spawnServer({ DATABASE_URL: 'postgres://nobody:hunter2secret@127.0.0.1:1/none', LOG_LEVEL: 'info' }), (error: Error) => {
+      const stderr = error.message.split('\n').filter((l) => l.startsWith('skytells-server:'));
+      assert.equal(stderr.length, 1, error.message);
+      assert.match(stderr[0]!, /cannot start on PostgreSQL at 127\.0\.0\.1:1\/none/);
+      assert.doesNotMatch(error.message, /hunter2secret/);
+      return true;
+    });
   });
 });

@@ -4,7 +4,7 @@
  * values are never echoed, since some (DATABASE_URL) may hold a password.
  */
 import { z } from 'zod';
-import { parseDatabaseUrl, type DatabaseTarget } from '../store/database-url.js';
+import { type DatabaseTarget, parseDatabaseUrl } from '../store/database-url.js';
 
 export type TrustProxy = boolean | number | string[];
 
@@ -49,7 +49,10 @@ const variables = {
   PORT: integer(0, 65535).default(8080),
   HOST: z.string().min(1).default('127.0.0.1'),
   DATABASE_URL: z.string().min(1).default('./data/skytells.db'),
-  DATABASE_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/).optional(),
+  DATABASE_SCHEMA: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]{0,62}$/)
+    .optional(),
   DATABASE_POOL_SIZE: integer(1, 1000).default(10),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TRUST_PROXY: z.string().default('false'),
@@ -155,6 +158,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     inferenceUpstreamTimeoutMs: read('INFERENCE_UPSTREAM_TIMEOUT_MS'),
     usageRetentionDays: read('USAGE_RETENTION_DAYS'),
     patMaxLifetimeDays: read('PAT_MAX_LIFETIME_DAYS'),
-    extraScopes: (read('PAT_EXTRA_SCOPES') ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    extraScopes: (read('PAT_EXTRA_SCOPES') ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
   };
 }

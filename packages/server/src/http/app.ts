@@ -7,19 +7,19 @@
  * URL passes through `redactCredentials` first.
  */
 import { randomBytes } from 'node:crypto';
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { redactCredentials } from '@skytells/credentials';
-import type { AppContext } from '../context.js';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { accountRoutes } from '../accounts/index.js';
-import { keyRoutes } from '../keys/index.js';
-import { tokenRoutes } from '../tokens/index.js';
-import { inferenceRoutes } from '../inference/index.js';
 import { listAuditRoute } from '../audit/list-audit-route.js';
+import { accountAuthenticator } from '../auth/account-authenticator.js';
+import { inferenceAuthenticator } from '../auth/inference-authenticator.js';
+import type { AppContext } from '../context.js';
+import { inferenceRoutes } from '../inference/index.js';
+import { keyRoutes } from '../keys/index.js';
+import { opsRoutes, type ReadinessCheck } from '../ops/routes.js';
+import { tokenRoutes } from '../tokens/index.js';
 import { usageRoutes } from '../usage/index.js';
 import { usageEventOf } from '../usage/record-request.js';
-import { opsRoutes, type ReadinessCheck } from '../ops/routes.js';
-import { accountAuthenticator } from '../sessions/authenticate.js';
-import { inferenceAuthenticator } from '../verify/authenticate-inference.js';
 import { ApiError, errorEnvelope } from './errors.js';
 import { openApiPath } from './openapi.js';
 import { registerRoute } from './register-route.js';
@@ -97,7 +97,10 @@ export async function buildApp(ctx: AppContext, options: AppOptions): Promise<Fa
     // A hop count trusts that many proxies nearest to the server.
     trustProxy:
       typeof ctx.config.trustProxy === 'number'
-        ? ((hops: number) => (_address: string, hop: number) => hop < hops)(ctx.config.trustProxy)
+        ? (
+            (hops: number) => (_address: string, hop: number) =>
+              hop < hops
+          )(ctx.config.trustProxy)
         : ctx.config.trustProxy,
     bodyLimit: ctx.config.bodyLimitBytes,
     genReqId: requestIdGenerator(),
@@ -180,9 +183,17 @@ export async function buildApp(ctx: AppContext, options: AppOptions): Promise<Fa
     const allowed = allowedMethods(request.url.split('?')[0]!);
     if (allowed.length > 0) {
       reply.header('allow', allowed.join(', '));
-      return sendError(request, reply, new ApiError('METHOD_NOT_ALLOWED', `Method ${request.method} is not allowed here`, { details: `Allowed: ${allowed.join(', ')}` }));
+      return sendError(
+        request,
+        reply,
+        new ApiError('METHOD_NOT_ALLOWED', `Method ${request.method} is not allowed here`, { details: `Allowed: ${allowed.join(', ')}` }),
+      );
     }
-    return sendError(request, reply, new ApiError('NOT_FOUND', 'Route not found', { details: 'See /api/openapi.json for the routes this server serves' }));
+    return sendError(
+      request,
+      reply,
+      new ApiError('NOT_FOUND', 'Route not found', { details: 'See /api/openapi.json for the routes this server serves' }),
+    );
   });
 
   return app;

@@ -1,7 +1,7 @@
-import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestServer, type TestServer } from '../test-support/server.js';
+import { after, before, describe, test } from 'node:test';
 import type { TestClient, TestResponse } from '../test-support/client.js';
+import { startTestServer, type TestServer } from '../test-support/server.js';
 
 function assertEnvelope(response: TestResponse, status: number, errorId: string) {
   assert.equal(response.status, status, response.text.slice(0, 200));

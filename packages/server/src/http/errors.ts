@@ -103,15 +103,14 @@ export const notAuthenticated = (): ApiError =>
 export const notFound = (what: string): ApiError => new ApiError('NOT_FOUND', `${what} not found`);
 
 /** The envelope as a schema, for the OpenAPI document. */
-export const errorEnvelopeSchema = z
-  .object({
-    status: z.literal(false),
-    response: z.string(),
-    error: z.looseObject({
-      http_status: z.number().int(),
-      message: z.string(),
-      details: z.string(),
-      error_id: z.enum(Object.keys(ERROR_STATUS) as [ErrorId, ...ErrorId[]]),
-    }),
-    request_id: z.string(),
-  });
+export const errorEnvelopeSchema = z.object({
+  status: z.literal(false),
+  response: z.string(),
+  error: z.looseObject({
+    http_status: z.number().int(),
+    message: z.string(),
+    details: z.string(),
+    error_id: z.enum(Object.keys(ERROR_STATUS) as [ErrorId, ...ErrorId[]]),
+  }),
+  request_id: z.string(),
+});

@@ -1,8 +1,8 @@
-import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnServer, type ServerProcess } from '../test-support/server.js';
-import { createTestDatabase, type TestDatabase } from '../test-support/database.js';
+import { after, before, describe, test } from 'node:test';
 import { TestClient } from '../test-support/client.js';
+import { createTestDatabase, type TestDatabase } from '../test-support/database.js';
+import { type ServerProcess, spawnServer } from '../test-support/server.js';
 
 describe('logs at LOG_LEVEL=debug', () => {
   let db: TestDatabase;
@@ -30,7 +30,7 @@ describe('logs at LOG_LEVEL=debug', () => {
     remember(await app.get('/v1/models', { headers: { 'x-api-key': key } }));
     remember(await app.get(`/v1/models?api_key=${key}`, { headers: { 'x-api-key': key } }));
     remember(await app.get(`/v1/${key}`));
-    remember(await app.get('/v1/models', { headers: { 'x-api-key': key.slice(0, -1) + 'x' } }));
+    remember(await app.get('/v1/models', { headers: { 'x-api-key': `${key.slice(0, -1)}x` } }));
     remember(await app.post('/api/v1/keys', { name: key }, { headers: { cookie: `skytells_session=${session}` } }));
     remember(await browser.post('/api/v1/auth/signin', { email: 'logs@example.com', password: key }));
     remember(await browser.delete(`/api/v1/keys/${created.body.id}`));
@@ -40,9 +40,15 @@ describe('logs at LOG_LEVEL=debug', () => {
     server.child.kill('SIGTERM');
     await server.exited;
     const output = server.output();
-    const lines = output.split('\n').filter(Boolean).map((line) => JSON.parse(line));
+    const lines = output
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line));
     for (const id of requestIds) {
-      assert.ok(lines.some((line) => line.req_id === id), `no log line for ${id}`);
+      assert.ok(
+        lines.some((line) => line.req_id === id),
+        `no log line for ${id}`,
+      );
     }
     assert.ok(!output.includes(key), 'a full key was logged');
     assert.ok(!output.includes(body), 'a key body was logged');

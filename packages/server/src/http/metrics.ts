@@ -22,7 +22,10 @@ const labelText = (labels: Labels): string => {
 
 export class Counter {
   private readonly values = new Map<string, number>();
-  constructor(readonly name: string, readonly help: string) {}
+  constructor(
+    readonly name: string,
+    readonly help: string,
+  ) {}
   inc(labels: Labels = {}, by = 1): void {
     const key = labelText(labels);
     this.values.set(key, (this.values.get(key) ?? 0) + by);
@@ -43,7 +46,11 @@ interface HistogramSeries {
 
 export class Histogram {
   private readonly series = new Map<string, HistogramSeries>();
-  constructor(readonly name: string, readonly help: string, readonly bounds: readonly number[]) {}
+  constructor(
+    readonly name: string,
+    readonly help: string,
+    readonly bounds: readonly number[],
+  ) {}
   observe(value: number, labels: Labels = {}): void {
     const key = labelText(labels);
     let s = this.series.get(key);
@@ -78,11 +85,17 @@ export function createMetrics() {
       'HTTP request duration in seconds by method and route.',
       [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     ),
-    verifyCache: new Counter('verify_cache_lookups_total', 'Credential verification cache lookups by result: hit, miss, or bypass (cache untrusted while the invalidation listener is down).'),
-    invalidationsApplied: new Counter('cache_invalidations_applied_total', 'Credential invalidations applied to this instance\'s cache.'),
+    verifyCache: new Counter(
+      'verify_cache_lookups_total',
+      'Credential verification cache lookups by result: hit, miss, or bypass (cache untrusted while the invalidation listener is down).',
+    ),
+    invalidationsApplied: new Counter('cache_invalidations_applied_total', "Credential invalidations applied to this instance's cache."),
     batchFlushes: new Counter('batch_flushes_total', 'Batched write flushes by batch and outcome.'),
     batchFlushSize: new Histogram('batch_flush_size', 'Records written per batch flush.', [1, 10, 100, 1000, 10000]),
-    usageEventsDropped: new Counter('usage_events_dropped_total', 'Usage events dropped because the queue was full while the database could not be written.'),
+    usageEventsDropped: new Counter(
+      'usage_events_dropped_total',
+      'Usage events dropped because the queue was full while the database could not be written.',
+    ),
   };
   return {
     ...metrics,

@@ -5,7 +5,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import type { z } from 'zod';
 import { ApiError } from './errors.js';
-import { PreSerialized, type AnyRoute } from './route.js';
+import { type AnyRoute, PreSerialized } from './route.js';
 
 /** Builds the auth hook of a route from its declaration; undefined for public routes. */
 export type Authenticate = (route: AnyRoute) => ((request: FastifyRequest, reply: FastifyReply) => Promise<void>) | undefined;

@@ -57,8 +57,6 @@ export interface RouteDefinition<P = unknown, Q = unknown, B = unknown, R = unkn
 // routes of any shape, hence `any` in this one alias.
 export type AnyRoute = RouteDefinition<any, any, any, any>;
 
-export function defineRoute<P = undefined, Q = undefined, B = undefined, R = unknown>(
-  definition: RouteDefinition<P, Q, B, R>,
-): AnyRoute {
+export function defineRoute<P = undefined, Q = undefined, B = undefined, R = unknown>(definition: RouteDefinition<P, Q, B, R>): AnyRoute {
   return definition as AnyRoute;
 }

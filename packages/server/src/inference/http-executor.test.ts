@@ -1,7 +1,7 @@
-import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { after, before, describe, test } from 'node:test';
 import { startTestServer, type TestServer } from '../test-support/server.js';
 
 interface Received {
@@ -22,7 +22,10 @@ describe('the http executor forwards to INFERENCE_UPSTREAM_URL', () => {
       req.on('end', () => {
         received.push({ headers: req.headers, body: JSON.parse(raw) });
         if (behaviour === 'fail') return res.writeHead(500).end('boom');
-        const answer = () => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id: 'up_1', status: 'succeeded', output: { text: 'from upstream' } }));
+        const answer = () =>
+          res
+            .writeHead(200, { 'content-type': 'application/json' })
+            .end(JSON.stringify({ id: 'up_1', status: 'succeeded', output: { text: 'from upstream' } }));
         if (behaviour === 'slow') setTimeout(answer, 1500).unref();
         else answer();
       });
@@ -69,6 +72,12 @@ describe('the http executor forwards to INFERENCE_UPSTREAM_URL', () => {
     assert.equal(slow.status, 504);
     assert.equal(slow.body.error.error_id, 'UPSTREAM_TIMEOUT');
     const list = await t.client().get('/v1/predictions', { headers });
-    assert.deepEqual(list.body.data.map((p: { status: string; charge: string }) => [p.status, p.charge]), [['failed', '0.0000'], ['failed', '0.0000']]);
+    assert.deepEqual(
+      list.body.data.map((p: { status: string; charge: string }) => [p.status, p.charge]),
+      [
+        ['failed', '0.0000'],
+        ['failed', '0.0000'],
+      ],
+    );
   });
 });

@@ -1,10 +1,10 @@
-import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { startTestServer, type TestServer } from '../test-support/server.js';
 import type { TestClient } from '../test-support/client.js';
+import { startTestServer, type TestServer } from '../test-support/server.js';
 
 const run = promisify(execFile);
 const ADMIN = fileURLToPath(new URL('../../dist/admin.js', import.meta.url));
@@ -19,7 +19,7 @@ describe('inference, usage attribution and audit', () => {
   const predict = (app: TestClient, key: string, model: string, input: unknown = { prompt: 'hello' }) =>
     app.post('/v1/predictions', { model, input }, { headers: { 'x-api-key': key } });
 
-  test('a new user\'s flow: predictions, usage, events, then revocation in the audit log', async () => {
+  test("a new user's flow: predictions, usage, events, then revocation in the audit log", async () => {
     const owner = t.client();
     await owner.signup();
     const { id: keyId, key } = await owner.createKey('curl');
@@ -32,7 +32,10 @@ describe('inference, usage attribution and audit', () => {
       assert.equal(response.body.sandbox, true);
       created.push(response.body);
     }
-    assert.deepEqual(created.map((p) => p.charge), ['0.0010', '0.0025', '0.0010']);
+    assert.deepEqual(
+      created.map((p) => p.charge),
+      ['0.0010', '0.0025', '0.0010'],
+    );
     await t.server.flushBatches();
 
     const usage = await owner.get(`/api/v1/usage?key_id=${keyId}`);
@@ -49,12 +52,18 @@ describe('inference, usage attribution and audit', () => {
       assert.equal(event.method, 'POST');
       assert.equal(event.path, '/v1/predictions');
     }
-    assert.deepEqual(events.body.data.map((e: { prediction_id: string }) => e.prediction_id), created.map((p) => p.id).reverse());
+    assert.deepEqual(
+      events.body.data.map((e: { prediction_id: string }) => e.prediction_id),
+      created.map((p) => p.id).reverse(),
+    );
 
     await owner.delete(`/api/v1/keys/${keyId}`);
     const audit = await owner.get('/api/v1/audit');
     const lifecycle = audit.body.data.filter((e: { target: { id: string } | null }) => e.target?.id === keyId);
-    assert.deepEqual(lifecycle.map((e: { type: string }) => e.type), ['key.revoked', 'key.created']);
+    assert.deepEqual(
+      lifecycle.map((e: { type: string }) => e.type),
+      ['key.revoked', 'key.created'],
+    );
     for (const e of lifecycle) {
       assert.ok(Date.parse(e.created_at) > 0);
       assert.equal(e.ip, '127.0.0.1');
@@ -140,9 +149,15 @@ describe('inference, usage attribution and audit', () => {
     const b = (await app.post('/v1/predict', { model: 'sandbox-image', input: { prompt: 'p' } }, { headers })).body;
     assert.equal(b.model, 'sandbox-image');
     const all = await app.get('/v1/predictions', { headers });
-    assert.deepEqual(all.body.data.map((p: { id: string }) => p.id), [b.id, a.id]);
+    assert.deepEqual(
+      all.body.data.map((p: { id: string }) => p.id),
+      [b.id, a.id],
+    );
     const images = await app.get('/v1/predictions?model=sandbox-image', { headers });
-    assert.deepEqual(images.body.data.map((p: { id: string }) => p.id), [b.id]);
+    assert.deepEqual(
+      images.body.data.map((p: { id: string }) => p.id),
+      [b.id],
+    );
     const future = await app.get(`/v1/predictions?from=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`, { headers });
     assert.equal(future.body.pagination.total, 0);
     assert.equal((await app.get(`/v1/predictions/${a.id}`, { headers })).body.output.text, '[sandbox sandbox-text] hello');
@@ -154,7 +169,10 @@ describe('inference, usage attribution and audit', () => {
     assert.deepEqual(deleted.body, { id: a.id, deleted: true });
     assert.deepEqual((await app.delete(`/v1/predictions/${a.id}`, { headers })).body, { id: a.id, deleted: true });
     assert.equal((await app.get(`/v1/predictions/${a.id}`, { headers })).status, 404);
-    assert.deepEqual((await app.get('/v1/predictions', { headers })).body.data.map((p: { id: string }) => p.id), [b.id]);
+    assert.deepEqual(
+      (await app.get('/v1/predictions', { headers })).body.data.map((p: { id: string }) => p.id),
+      [b.id],
+    );
   });
 
   test('audit: sign-in, failed sign-in, sign-out and password change, filtered by type and time', async () => {

@@ -4,8 +4,8 @@
  * it). The full secret is returned to the caller once and kept nowhere.
  */
 import { generateApiKey, hashCredential, maskCredential } from '@skytells/credentials';
+import { type AuditActor, recordAudit } from '../audit/record.js';
 import type { AppContext } from '../context.js';
-import { recordAudit, type AuditActor } from '../audit/record.js';
 import { newId } from '../store/ids.js';
 import { commitCredentialChange } from '../verify/commit-credential-change.js';
 import type { ApiKeyRow } from './decisions.js';

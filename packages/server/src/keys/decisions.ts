@@ -1,7 +1,7 @@
 /** Pure decisions about API keys; the routes apply them inside a transaction. */
 import type { Selectable } from 'kysely';
-import type { ApiKeysTable } from '../store/schema.js';
 import { isoTime } from '../http/values.js';
+import type { ApiKeysTable } from '../store/schema.js';
 import type { ApiKeyView } from './schema.js';
 
 export type ApiKeyRow = Selectable<ApiKeysTable>;

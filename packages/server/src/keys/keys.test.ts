@@ -1,5 +1,5 @@
-import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
 import { isCredential } from '@skytells/credentials';
 import { startTestServer, type TestServer } from '../test-support/server.js';
 
@@ -29,7 +29,16 @@ describe('API keys', () => {
     assert.equal(fetched.body.key, undefined, 'the secret is never shown again');
     assert.ok(!fetched.text.includes(key));
     assert.deepEqual(Object.keys(fetched.body).sort(), [
-      'created_at', 'id', 'last_used_at', 'last_used_ip', 'last_used_user_agent', 'masked_key', 'name', 'replaced_by', 'revoked_at', 'status',
+      'created_at',
+      'id',
+      'last_used_at',
+      'last_used_ip',
+      'last_used_user_agent',
+      'masked_key',
+      'name',
+      'replaced_by',
+      'revoked_at',
+      'status',
     ]);
   });
 
@@ -41,9 +50,15 @@ describe('API keys', () => {
     const page1 = await bob.get('/api/v1/keys?per_page=2');
     assert.equal(page1.status, 200);
     assert.deepEqual(page1.body.pagination, { current_page: 1, per_page: 2, total: 5, last_page: 3 });
-    assert.deepEqual(page1.body.data.map((k: { id: string }) => k.id), [ids[4], ids[3]]);
+    assert.deepEqual(
+      page1.body.data.map((k: { id: string }) => k.id),
+      [ids[4], ids[3]],
+    );
     const page3 = await bob.get('/api/v1/keys?per_page=2&page=3');
-    assert.deepEqual(page3.body.data.map((k: { id: string }) => k.id), [ids[0]]);
+    assert.deepEqual(
+      page3.body.data.map((k: { id: string }) => k.id),
+      [ids[0]],
+    );
     for (const bad of ['per_page=0', 'per_page=101', 'page=0', 'page=-1', 'per_page=abc']) {
       const response = await bob.get(`/api/v1/keys?${bad}`);
       assert.equal(response.status, 422, bad);
@@ -119,7 +134,12 @@ describe('API keys', () => {
 
   test('management routes need a session', async () => {
     const anonymous = t.client();
-    for (const [method, path] of [['GET', '/api/v1/keys'], ['POST', '/api/v1/keys'], ['GET', '/api/v1/keys/key_x'], ['DELETE', '/api/v1/keys/key_x']] as const) {
+    for (const [method, path] of [
+      ['GET', '/api/v1/keys'],
+      ['POST', '/api/v1/keys'],
+      ['GET', '/api/v1/keys/key_x'],
+      ['DELETE', '/api/v1/keys/key_x'],
+    ] as const) {
       const response = await anonymous.request(method, path, { body: method === 'POST' ? { name: 'x' } : undefined });
       assert.equal(response.status, 401, `${method} ${path}`);
     }

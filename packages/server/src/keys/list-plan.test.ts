@@ -1,10 +1,10 @@
-import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
+import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
-import { startTestServer, type TestServer } from '../test-support/server.js';
 import type { TestClient } from '../test-support/client.js';
-import { listKeys, countKeys } from './repository.js';
+import { startTestServer, type TestServer } from '../test-support/server.js';
+import { countKeys, listKeys } from './repository.js';
 
 /**
  * Listing page 1 stays fast with 100,000 keys in one account, proven by the query plan
@@ -22,7 +22,10 @@ describe('listing keys with 100,000 keys in one account', () => {
     const otherId = (await other.signup()).account.id;
     const { db } = t.server.ctx.store;
     const now = Date.now();
-    for (const [holder, count] of [[accountId, 100_000], [otherId, 5_000]] as const) {
+    for (const [holder, count] of [
+      [accountId, 100_000],
+      [otherId, 5_000],
+    ] as const) {
       for (let start = 0; start < count; start += 2_000) {
         const rows = Array.from({ length: Math.min(2_000, count - start) }, (_, j) => {
           const n = start + j;
@@ -40,7 +43,11 @@ describe('listing keys with 100,000 keys in one account', () => {
           };
         });
         // 10 columns a row keeps each statement under PostgreSQL's 65,535 parameters.
-        for (let k = 0; k < rows.length; k += 500) await db.insertInto('api_keys').values(rows.slice(k, k + 500)).execute();
+        for (let k = 0; k < rows.length; k += 500)
+          await db
+            .insertInto('api_keys')
+            .values(rows.slice(k, k + 500))
+            .execute();
       }
     }
     await db.updateTable('accounts').set({ api_key_count: 100_000 }).where('id', '=', accountId).execute();
@@ -56,18 +63,30 @@ describe('listing keys with 100,000 keys in one account', () => {
     const total = await countKeys(db, accountId);
     stop();
     assert.equal(statements.length, 2);
-    assert.doesNotMatch(statements[1]!, /api_keys/, 'the total is the account\'s counter, not a count over its keys');
+    assert.doesNotMatch(statements[1]!, /api_keys/, "the total is the account's counter, not a count over its keys");
     // The plan of the very statement listKeys ran, with this account's id bound.
-    const compiled = db.selectFrom('api_keys').selectAll().where('account_id', '=', accountId).orderBy('created_at', 'desc').orderBy('id', 'desc').limit(20).offset(0).compile();
+    const compiled = db
+      .selectFrom('api_keys')
+      .selectAll()
+      .where('account_id', '=', accountId)
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(20)
+      .offset(0)
+      .compile();
     assert.equal(compiled.sql, statements[0]);
     if (dialect === 'sqlite') {
-      const rows = (await db.executeQuery({ ...compiled, sql: `explain query plan ${compiled.sql}`, query: compiled.query })).rows as Array<{ detail: string }>;
+      const rows = (await db.executeQuery({ ...compiled, sql: `explain query plan ${compiled.sql}`, query: compiled.query })).rows as Array<{
+        detail: string;
+      }>;
       const details = rows.map((r) => r.detail).join('\n');
       assert.doesNotMatch(details, /SCAN api_keys/, details);
       assert.doesNotMatch(details, /USE TEMP B-TREE/, details);
       assert.match(details, /api_keys_account_created/, details);
     } else {
-      const rows = (await db.executeQuery({ ...compiled, sql: `explain ${compiled.sql}`, query: compiled.query })).rows as Array<{ 'QUERY PLAN': string }>;
+      const rows = (await db.executeQuery({ ...compiled, sql: `explain ${compiled.sql}`, query: compiled.query })).rows as Array<{
+        'QUERY PLAN': string;
+      }>;
       const details = rows.map((r) => r['QUERY PLAN']).join('\n');
       assert.doesNotMatch(details, /Seq Scan on api_keys/, details);
       assert.doesNotMatch(details, /Sort/, details);

@@ -1,5 +1,5 @@
-import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
 import { startTestServer, type TestServer } from '../test-support/server.js';
 import { isLoopback } from './routes.js';
 

@@ -2,12 +2,13 @@
  * Operational endpoints: liveness, readiness, Prometheus metrics and the OpenAPI document.
  * `/readyz` answers 503 until every check passes, so a load balancer can route on it.
  */
-import { z } from 'zod';
+
 import type { FastifyRequest } from 'fastify';
+import { z } from 'zod';
 import type { AppContext } from '../context.js';
 import { ApiError } from '../http/errors.js';
 import { buildOpenApiDocument } from '../http/openapi.js';
-import { defineRoute, PreSerialized, type AnyRoute } from '../http/route.js';
+import { type AnyRoute, defineRoute, PreSerialized } from '../http/route.js';
 
 export type ReadinessCheck = () => Promise<boolean>;
 
@@ -16,7 +17,12 @@ export const isLoopback = (address: string | undefined): boolean =>
 
 const readinessSchema = z.object({ status: z.literal('ready'), checks: z.record(z.string(), z.literal('ok')) });
 
-export function opsRoutes(ctx: AppContext, checks: Record<string, ReadinessCheck>, allRoutes: () => readonly AnyRoute[], version: string): AnyRoute[] {
+export function opsRoutes(
+  ctx: AppContext,
+  checks: Record<string, ReadinessCheck>,
+  allRoutes: () => readonly AnyRoute[],
+  version: string,
+): AnyRoute[] {
   let openApiJson: PreSerialized | undefined;
   return [
     defineRoute({
@@ -36,9 +42,7 @@ export function opsRoutes(ctx: AppContext, checks: Record<string, ReadinessCheck
       auth: 'none',
       response: { status: 200, schema: readinessSchema, description: 'Ready to serve' },
       async handler() {
-        const results = await Promise.all(
-          Object.entries(checks).map(async ([name, check]) => [name, await check().catch(() => false)] as const),
-        );
+        const results = await Promise.all(Object.entries(checks).map(async ([name, check]) => [name, await check().catch(() => false)] as const));
         const failing = results.filter(([, ok]) => !ok).map(([name]) => name);
         if (failing.length > 0) {
           throw new ApiError('SERVICE_UNAVAILABLE', 'Not ready', {

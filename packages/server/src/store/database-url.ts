@@ -4,9 +4,7 @@
  */
 import { resolve } from 'node:path';
 
-export type DatabaseTarget =
-  | { dialect: 'sqlite'; file: string }
-  | { dialect: 'postgres'; url: string; schema: string | undefined };
+export type DatabaseTarget = { dialect: 'sqlite'; file: string } | { dialect: 'postgres'; url: string; schema: string | undefined };
 
 export function parseDatabaseUrl(value: string, schema?: string): DatabaseTarget {
   if (/^postgres(ql)?:\/\//i.test(value)) return { dialect: 'postgres', url: value, schema };

@@ -1,17 +1,19 @@
-import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
-import { spawnServer } from '../test-support/server.js';
-import { createTestDatabase, type TestDatabase } from '../test-support/database.js';
 import { TestClient } from '../test-support/client.js';
+import { createTestDatabase, type TestDatabase } from '../test-support/database.js';
+import { spawnServer } from '../test-support/server.js';
 
 /** Every byte the database holds for this test, as text: the SQLite files, or every row of the schema. */
 async function everythingStored(db: TestDatabase): Promise<string> {
   if (db.file) {
     const dir = dirname(db.file);
-    return readdirSync(dir).map((name) => readFileSync(join(dir, name)).toString('latin1')).join('\n');
+    return readdirSync(dir)
+      .map((name) => readFileSync(join(dir, name)).toString('latin1'))
+      .join('\n');
   }
   const client = new pg.Client({ connectionString: db.url });
   await client.connect();
@@ -39,7 +41,11 @@ describe('durability', () => {
     const keys = await Promise.all(Array.from({ length: 10 }, (_, i) => browser.createKey(`burst ${i}`)));
     const predictions = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
-        new TestClient(first.url).post('/v1/predictions', { model: 'sandbox-text', input: { prompt: `burst ${i}` } }, { headers: { 'x-api-key': keys[9]!.key } }),
+        new TestClient(first.url).post(
+          '/v1/predictions',
+          { model: 'sandbox-text', input: { prompt: `burst ${i}` } },
+          { headers: { 'x-api-key': keys[9]!.key } },
+        ),
       ),
     );
     for (const p of predictions) assert.equal(p.status, 201);

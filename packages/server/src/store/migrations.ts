@@ -3,7 +3,7 @@
  * written once with Kysely's schema builder using portable types only (text, bigint);
  * a released migration is never edited, only followed by a new one.
  */
-import { type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import type { Kysely, Migration, MigrationProvider } from 'kysely';
 
 const migrations: Record<string, Migration> = {
   '0001_accounts_sessions_keys': {
@@ -48,11 +48,7 @@ const migrations: Record<string, Migration> = {
         .addColumn('last_used_user_agent', 'text')
         .execute();
       // Serves "an account's keys, newest first" as an index range: no scan, no sort.
-      await db.schema
-        .createIndex('api_keys_account_created')
-        .on('api_keys')
-        .columns(['account_id', 'created_at', 'id'])
-        .execute();
+      await db.schema.createIndex('api_keys_account_created').on('api_keys').columns(['account_id', 'created_at', 'id']).execute();
 
       // Failed attempts (sign-ins, device-code look-ups) per subject and per IP, for throttling.
       await db.schema
@@ -80,11 +76,7 @@ const migrations: Record<string, Migration> = {
         .addColumn('metadata', 'text')
         .addColumn('created_at', 'bigint', (c) => c.notNull())
         .execute();
-      await db.schema
-        .createIndex('audit_events_account_created')
-        .on('audit_events')
-        .columns(['account_id', 'created_at', 'id'])
-        .execute();
+      await db.schema.createIndex('audit_events_account_created').on('audit_events').columns(['account_id', 'created_at', 'id']).execute();
     },
   },
   '0002_credential_invalidations': {
@@ -169,7 +161,11 @@ const migrations: Record<string, Migration> = {
         .addColumn('rolled_until', 'bigint', (c) => c.notNull())
         .execute();
 
-      await db.schema.createIndex('audit_events_account_type_created').on('audit_events').columns(['account_id', 'type', 'created_at', 'id']).execute();
+      await db.schema
+        .createIndex('audit_events_account_type_created')
+        .on('audit_events')
+        .columns(['account_id', 'type', 'created_at', 'id'])
+        .execute();
     },
   },
   '0004_tokens_device_grants_notifications': {

@@ -9,9 +9,9 @@ import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
-import type { Database } from './schema.js';
-import { LATEST_MIGRATION, migrationProvider } from './migrations.js';
 import type { DatabaseTarget } from './database-url.js';
+import { LATEST_MIGRATION, migrationProvider } from './migrations.js';
+import type { Database } from './schema.js';
 
 export type StatementKind = 'read' | 'write' | 'other';
 export type StatementListener = (kind: StatementKind, sqlText: string) => void;
@@ -62,8 +62,7 @@ function postgresDialect(url: string, schema: string | undefined, poolSize: numb
     ...(schema ? { options: `-c search_path=${schema}` } : {}),
     // BIGINT columns hold epoch milliseconds and counts: both are safe JavaScript numbers.
     types: {
-      getTypeParser: (oid: number, format?: 'text' | 'binary') =>
-        oid === 20 ? Number : pg.types.getTypeParser(oid, format as 'text'),
+      getTypeParser: (oid: number, format?: 'text' | 'binary') => (oid === 20 ? Number : pg.types.getTypeParser(oid, format as 'text')),
     } as pg.CustomTypesConfig,
   });
   pool.on('error', onConnectionError);

@@ -4,10 +4,11 @@
  * removes it. A database rather than a schema: catalog queries and NOTIFY channels are per
  * database, so test files running in parallel cannot see one another at all.
  */
+
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 
 export const TEST_DB = process.env.TEST_DB === 'postgres' ? 'postgres' : 'sqlite';

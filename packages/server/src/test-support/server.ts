@@ -3,12 +3,12 @@
  * the cache or the clock) or as a child process running the built `dist/main.js` (for tests
  * of start-up, signals, crashes and logs). Both listen on a real port.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import pino from 'pino';
-import { loadConfig } from '../config/config.js';
-import { startServer, type RunningServer } from '../server.js';
 import type { Clock } from '../clock.js';
+import { loadConfig } from '../config/config.js';
+import { type RunningServer, startServer } from '../server.js';
 import { TestClient } from './client.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
 

@@ -1,7 +1,7 @@
 /** Pure decisions about personal access tokens; routes apply them inside transactions. */
 import type { Selectable } from 'kysely';
-import type { PersonalAccessTokensTable } from '../store/schema.js';
 import { isoTime } from '../http/values.js';
+import type { PersonalAccessTokensTable } from '../store/schema.js';
 import type { TokenView } from './schema.js';
 
 export type TokenRow = Selectable<PersonalAccessTokensTable>;
@@ -41,7 +41,11 @@ export type ExpiryRequest = { expires_in_days?: number; expires_at?: string | nu
  * When a new token expires, or why it may not: a date in the past, no expiry where the
  * operator forbids it, or a lifetime beyond the operator's cap.
  */
-export function resolveExpiry(request: ExpiryRequest, now: number, maxLifetimeDays: number | undefined): { expiresAt: number | null } | { problem: string } {
+export function resolveExpiry(
+  request: ExpiryRequest,
+  now: number,
+  maxLifetimeDays: number | undefined,
+): { expiresAt: number | null } | { problem: string } {
   const expiresAt =
     request.expires_in_days !== undefined ? now + request.expires_in_days * DAY_MS : request.expires_at ? Date.parse(request.expires_at) : null;
   if (expiresAt !== null && expiresAt <= now) return { problem: 'expires_at: must be in the future' };

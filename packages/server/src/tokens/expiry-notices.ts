@@ -5,10 +5,10 @@
  * transaction, so a notice is written exactly once even with several instances running.
  */
 import type { Kysely } from 'kysely';
-import type { Database } from '../store/schema.js';
 import { recordAuditWithNotification } from '../audit/record.js';
-import { EXPIRING_SOON_MS } from './decisions.js';
 import { isoTime } from '../http/values.js';
+import type { Database } from '../store/schema.js';
+import { EXPIRING_SOON_MS } from './decisions.js';
 
 export async function recordExpiryNotices(db: Kysely<Database>, now: number): Promise<{ warned: number; expired: number }> {
   let warned = 0;
@@ -26,7 +26,12 @@ export async function recordExpiryNotices(db: Kysely<Database>, now: number): Pr
     if (!hasExpired && token.expiry_warned_at !== null) continue;
     await db.transaction().execute(async (trx) => {
       const column = hasExpired ? 'expiry_recorded_at' : 'expiry_warned_at';
-      const claimed = await trx.updateTable('personal_access_tokens').set({ [column]: now }).where('id', '=', token.id).where(column, 'is', null).executeTakeFirst();
+      const claimed = await trx
+        .updateTable('personal_access_tokens')
+        .set({ [column]: now })
+        .where('id', '=', token.id)
+        .where(column, 'is', null)
+        .executeTakeFirst();
       if (claimed.numUpdatedRows !== 1n) return;
       await recordAuditWithNotification(trx, {
         accountId: token.account_id,

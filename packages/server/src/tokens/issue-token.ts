@@ -5,9 +5,9 @@
  */
 import { generatePersonalAccessToken, hashCredential, maskCredential } from '@skytells/credentials';
 import type { Transaction } from 'kysely';
-import type { Database } from '../store/schema.js';
-import { recordAudit, type AuditActor } from '../audit/record.js';
+import { type AuditActor, recordAudit } from '../audit/record.js';
 import { newId } from '../store/ids.js';
+import type { Database } from '../store/schema.js';
 import type { TokenRow } from './decisions.js';
 
 export interface TokenRequest {

@@ -2,10 +2,11 @@
  * The route → scope table, written by hand on purpose: a new route that is not in it fails
  * this test, and every route is tried with its required scopes and with some other scope.
  */
-import { after, before, describe, test } from 'node:test';
+
 import assert from 'node:assert/strict';
-import { startTestServer, type TestServer } from '../test-support/server.js';
+import { after, before, describe, test } from 'node:test';
 import type { TestClient } from '../test-support/client.js';
+import { startTestServer, type TestServer } from '../test-support/server.js';
 
 /** `session`: a console session only; `public`: no credential; otherwise the scopes a token needs. */
 const ROUTE_SCOPES: Record<string, readonly string[] | 'session' | 'public'> = {
@@ -64,10 +65,17 @@ describe('scopes on every route', () => {
   after(() => t.stop());
 
   const documented = () =>
-    Object.entries(document.paths).flatMap(([path, operations]) => Object.entries(operations).map(([method, op]) => ({ route: `${method.toUpperCase()} ${path}`, op })));
+    Object.entries(document.paths).flatMap(([path, operations]) =>
+      Object.entries(operations).map(([method, op]) => ({ route: `${method.toUpperCase()} ${path}`, op })),
+    );
 
   test('the table names exactly the routes of /api/openapi.json, with the same requirements', () => {
-    assert.deepEqual(documented().map((d) => d.route).sort(), Object.keys(ROUTE_SCOPES).sort());
+    assert.deepEqual(
+      documented()
+        .map((d) => d.route)
+        .sort(),
+      Object.keys(ROUTE_SCOPES).sort(),
+    );
     for (const { route, op } of documented()) {
       const expected = ROUTE_SCOPES[route]!;
       if (expected === 'public') assert.deepEqual(op.security, [], route);

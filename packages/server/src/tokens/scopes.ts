@@ -25,13 +25,11 @@ export const LOGIN_DEFAULT_SCOPES = ['inference', 'projects.read', 'deployments.
 export const scopeCatalogue = (extra: readonly string[]): ReadonlySet<string> => new Set([...DEFAULT_SCOPES, ...extra]);
 
 /** Required scopes the token does not hold; empty when it may act. */
-export const missingScopes = (held: readonly string[], required: readonly string[]): string[] =>
-  required.filter((scope) => !held.includes(scope));
+export const missingScopes = (held: readonly string[], required: readonly string[]): string[] => required.filter((scope) => !held.includes(scope));
 
 /** Scopes not in the catalogue. */
 export const unknownScopes = (catalogue: ReadonlySet<string>, requested: readonly string[]): string[] =>
   requested.filter((scope) => !catalogue.has(scope));
 
 /** A rotation may keep or drop scopes, never add one. */
-export const widensScopes = (current: readonly string[], next: readonly string[]): boolean =>
-  next.some((scope) => !current.includes(scope));
+export const widensScopes = (current: readonly string[], next: readonly string[]): boolean => next.some((scope) => !current.includes(scope));

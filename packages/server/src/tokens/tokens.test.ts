@@ -1,7 +1,7 @@
-import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { TestClient } from '../test-support/client.js';
 import { ManualClock, startTestServer, type TestServer } from '../test-support/server.js';
-import { TestClient } from '../test-support/client.js';
 import { recordExpiryNotices } from './expiry-notices.js';
 
 const DAY = 86_400_000;
@@ -55,7 +55,7 @@ describe('personal access tokens', () => {
     assert.equal(listed.body.data[0].last_used_at, null);
     await t.server.flushBatches();
     const used = (await console.get('/api/v1/tokens')).body.data[0];
-    assert.equal(used.last_used_at, new Date(clock.now()).toISOString(), 'last use is batched like a key\'s');
+    assert.equal(used.last_used_at, new Date(clock.now()).toISOString(), "last use is batched like a key's");
     assert.equal(used.last_used_ip, '127.0.0.1');
   });
 
@@ -115,7 +115,7 @@ describe('personal access tokens', () => {
 
     clock.advance(7 * DAY);
     const expired = await cli.get('/api/v1/account');
-    const unknown = await bearer(t, 'sk_pat_' + '0'.repeat(64)).get('/api/v1/account');
+    const unknown = await bearer(t, `sk_pat_${'0'.repeat(64)}`).get('/api/v1/account');
     assert.equal(expired.status, 401);
     assert.deepEqual({ ...expired.body, request_id: 0 }, { ...unknown.body, request_id: 0 }, 'expired looks like any invalid credential');
     assert.equal((await console.get(`/api/v1/tokens/${id}`)).body.status, 'expired');
@@ -180,7 +180,7 @@ describe('personal access tokens', () => {
     const old = (await console.get(`/api/v1/keys/${id}`)).body;
     assert.equal(old.status, 'revoked');
     assert.equal(old.replaced_by, rotated.body.id);
-    assert.equal((await console.post('/api/v1/keys/' + id + '/rotate', { grace_period_seconds: 8 * 86400 })).status, 422);
+    assert.equal((await console.post(`/api/v1/keys/${id}/rotate`, { grace_period_seconds: 8 * 86400 })).status, 422);
   });
 
   test('a token with inference calls /v1; an API key never authenticates /api/v1', async () => {
@@ -281,7 +281,8 @@ describe('the device authorization grant', () => {
     const wrongGrant = await t.client().post('/api/oauth/token', { grant_type: 'password' }, { noOrigin: true });
     assert.equal(wrongGrant.body.error, 'unsupported_grant_type');
 
-    const tokenHolder = (await browser.post('/api/v1/tokens', { name: 'all', scopes: ['tokens.write', 'account.read'], expires_in_days: 7 })).body.token;
+    const tokenHolder = (await browser.post('/api/v1/tokens', { name: 'all', scopes: ['tokens.write', 'account.read'], expires_in_days: 7 })).body
+      .token;
     const fresh = await start();
     const byToken = await bearer(t, tokenHolder).post(`/api/oauth/device/${fresh.user_code}/approve`);
     assert.equal(byToken.status, 403, 'only a console session approves');

@@ -8,9 +8,9 @@
  *   batch written twice, leave the newest value in place.
  * - A failed flush keeps its records for the next one.
  */
-import { sql, type Kysely } from 'kysely';
-import type { Database } from '../store/schema.js';
+import { type Kysely, sql } from 'kysely';
 import type { Metrics } from '../http/metrics.js';
+import type { Database } from '../store/schema.js';
 
 export interface LastUse {
   at: number;

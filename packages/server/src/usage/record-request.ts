@@ -4,7 +4,7 @@
  * (status, latency) and the charge. Routes annotate `request.usage` with what only they know.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { userAgentOf } from '../http/principal.js';
+import { userAgentOf } from '../auth/principal.js';
 import { newSequentialId } from '../store/ids.js';
 import type { UsageEventRow } from './usage-batch.js';
 

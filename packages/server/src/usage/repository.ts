@@ -6,7 +6,7 @@
  * so a long range costs one row per day and key, and no request is counted twice. Retention
  * deletes only raw events of days already rolled up.
  */
-import { sql, type Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { Database } from '../store/schema.js';
 
 export const DAY_MS = 86_400_000;
@@ -60,14 +60,7 @@ async function rawAggregates(db: Kysely<Database>, range: UsageRange, unit: numb
 async function dailyRollups(db: Kysely<Database>, range: UsageRange): Promise<AggregateRow[]> {
   let query = db
     .selectFrom('usage_daily')
-    .select([
-      'day as period',
-      'credential_id',
-      'requests',
-      'predictions',
-      'errors',
-      sql<string>`cast(charge_nanos as text)`.as('charge_nanos'),
-    ])
+    .select(['day as period', 'credential_id', 'requests', 'predictions', 'errors', sql<string>`cast(charge_nanos as text)`.as('charge_nanos')])
     .where('account_id', '=', range.accountId)
     .where('day', '>=', floorTo(range.from, DAY_MS))
     .where('day', '<', range.to);

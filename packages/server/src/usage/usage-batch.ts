@@ -8,9 +8,9 @@
  * - A failed flush keeps its events for the next one. While the database stays down the
  *   queue is capped; the oldest events beyond the cap are dropped and counted.
  */
-import { sql, type Insertable, type Kysely } from 'kysely';
-import type { Database, UsageEventsTable } from '../store/schema.js';
+import { type Insertable, type Kysely, sql } from 'kysely';
 import type { Metrics } from '../http/metrics.js';
+import type { Database, UsageEventsTable } from '../store/schema.js';
 
 export type UsageEventRow = Insertable<UsageEventsTable>;
 
@@ -19,8 +19,20 @@ const MAX_QUEUED = 200_000;
 const ROWS_PER_STATEMENT = 500;
 
 const COLUMNS = [
-  'id', 'account_id', 'credential_kind', 'credential_id', 'ip', 'user_agent', 'method', 'path',
-  'model', 'status_code', 'latency_ms', 'prediction_id', 'charge_nanos', 'created_at',
+  'id',
+  'account_id',
+  'credential_kind',
+  'credential_id',
+  'ip',
+  'user_agent',
+  'method',
+  'path',
+  'model',
+  'status_code',
+  'latency_ms',
+  'prediction_id',
+  'charge_nanos',
+  'created_at',
 ] as const satisfies ReadonlyArray<keyof UsageEventRow>;
 
 /**
@@ -29,7 +41,9 @@ const COLUMNS = [
  */
 async function insertEvents(db: Kysely<Database>, rows: UsageEventRow[]): Promise<void> {
   const values = rows.map((row) => sql`(${sql.join(COLUMNS.map((column) => row[column] ?? null))})`);
-  await sql`insert into usage_events (${sql.join(COLUMNS.map((c) => sql.ref(c)))}) values ${sql.join(values)} on conflict (id) do nothing`.execute(db);
+  await sql`insert into usage_events (${sql.join(COLUMNS.map((c) => sql.ref(c)))}) values ${sql.join(values)} on conflict (id) do nothing`.execute(
+    db,
+  );
 }
 
 export class UsageBatch {

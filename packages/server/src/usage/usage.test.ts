@@ -1,7 +1,7 @@
-import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestServer, type TestServer } from '../test-support/server.js';
+import { after, before, describe, test } from 'node:test';
 import type { TestClient } from '../test-support/client.js';
+import { startTestServer, type TestServer } from '../test-support/server.js';
 import { nanosToUsd, usdToNanos } from './money.js';
 import { DAY_MS, rollUpAndPrune } from './repository.js';
 import type { UsageEventRow } from './usage-batch.js';
@@ -81,7 +81,10 @@ describe('usage aggregates, rollup and retention', () => {
     };
     const check = (body: { totals: unknown; data: Array<{ period: string; requests: number }> }) => {
       assert.deepEqual(body.totals, expected.totals);
-      assert.deepEqual(body.data.map((d) => [d.period, d.requests]), expected.days);
+      assert.deepEqual(
+        body.data.map((d) => [d.period, d.requests]),
+        expected.days,
+      );
     };
     check(await aggregates());
     // Retention is 5 days: the first run rolls every complete day up, then deletes day -10.
@@ -117,7 +120,11 @@ describe('usage aggregates, rollup and retention', () => {
     } while (cursor);
     assert.equal(seen.length, 26, 'raw events that survived retention');
     assert.equal(new Set(seen).size, seen.length);
-    assert.deepEqual(times, [...times].sort((x, y) => y - x), 'newest first');
+    assert.deepEqual(
+      times,
+      [...times].sort((x, y) => y - x),
+      'newest first',
+    );
     assert.equal((await owner.get('/api/v1/usage/events?cursor=garbage')).status, 422);
   });
 });

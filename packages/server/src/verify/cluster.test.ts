@@ -2,12 +2,13 @@
  * Several instances on one PostgreSQL database. These tests need PostgreSQL's LISTEN/NOTIFY
  * and are skipped on the SQLite run (one process owns a SQLite file).
  */
-import { after, before, describe, test } from 'node:test';
+
 import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
-import { createTestDatabase, TEST_DATABASE_URL, TEST_DB, type TestDatabase } from '../test-support/database.js';
-import { spawnServer, startTestServer, type ServerProcess, type TestServer } from '../test-support/server.js';
 import { TestClient } from '../test-support/client.js';
+import { createTestDatabase, TEST_DATABASE_URL, TEST_DB, type TestDatabase } from '../test-support/database.js';
+import { type ServerProcess, spawnServer, startTestServer, type TestServer } from '../test-support/server.js';
 import type { PostgresInvalidationBus } from './postgres-invalidation-bus.js';
 
 const skip = TEST_DB !== 'postgres' && 'needs PostgreSQL (several instances share one database)';
@@ -33,7 +34,12 @@ async function terminateBackend(pid: number): Promise<void> {
 }
 
 const metricValue = (text: string, series: string): number =>
-  Number(text.split('\n').find((line) => line.startsWith(`${series} `))?.slice(series.length + 1) ?? 0);
+  Number(
+    text
+      .split('\n')
+      .find((line) => line.startsWith(`${series} `))
+      ?.slice(series.length + 1) ?? 0,
+  );
 
 describe('several instances on one PostgreSQL database', () => {
   let db: TestDatabase;
@@ -142,7 +148,7 @@ describe('revocation propagates between two server processes', () => {
     await db?.drop();
   });
 
-  test('50 trials: a key served from B\'s cache is refused by B once A has revoked it', { skip }, async () => {
+  test("50 trials: a key served from B's cache is refused by B once A has revoked it", { skip }, async () => {
     const owner = new TestClient(a.url);
     await owner.signup();
     const app = new TestClient(b.url);

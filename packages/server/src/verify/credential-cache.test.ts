@@ -1,5 +1,5 @@
-import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
 import { generateApiKey, hashCredential } from '@skytells/credentials';
 import { createMetrics } from '../http/metrics.js';
 import { ManualClock } from '../test-support/server.js';
@@ -82,7 +82,10 @@ describe('CredentialVerifier', () => {
 
   test('a kind the route does not accept is refused without a lookup', async () => {
     let lookups = 0;
-    const verifier = new CredentialVerifier({ api_key: async () => (lookups++, credential) }, new ManualClock(), createMetrics(), { cacheSize: 10, cacheTtlMs: 60_000 });
+    const verifier = new CredentialVerifier({ api_key: async () => (lookups++, credential) }, new ManualClock(), createMetrics(), {
+      cacheSize: 10,
+      cacheTtlMs: 60_000,
+    });
     assert.equal(await verifier.verify(generateApiKey(), ['personal_access_token']), null);
     assert.equal(lookups, 0);
   });

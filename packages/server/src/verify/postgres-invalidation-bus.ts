@@ -12,11 +12,11 @@
  *   Replaying an invalidation twice is harmless: it only evicts.
  */
 import { randomBytes } from 'node:crypto';
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { type Kysely, sql, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { Logger } from 'pino';
-import type { Database } from '../store/schema.js';
 import { newId } from '../store/ids.js';
+import type { Database } from '../store/schema.js';
 import type { InvalidationBus } from './invalidation-bus.js';
 
 /** NOTIFY payloads are limited to 8000 bytes: 100 hashes of 64 characters fit with room. */
@@ -39,8 +39,7 @@ export interface PostgresBusOptions {
   catchUpMarginMs?: number;
 }
 
-export const invalidationChannel = (schema: string | undefined): string =>
-  schema ? `skytells_invalidations_${schema}` : 'skytells_invalidations';
+export const invalidationChannel = (schema: string | undefined): string => (schema ? `skytells_invalidations_${schema}` : 'skytells_invalidations');
 
 type ListenerState = 'down' | 'live' | 'stopped';
 
@@ -139,11 +138,7 @@ export class PostgresInvalidationBus implements InvalidationBus {
     if (listeningSince - since > LOG_RETENTION_MS) {
       this.options.applyAll();
     } else {
-      const rows = await this.options.db
-        .selectFrom('credential_invalidations')
-        .select('credential_hash')
-        .where('created_at', '>=', since)
-        .execute();
+      const rows = await this.options.db.selectFrom('credential_invalidations').select('credential_hash').where('created_at', '>=', since).execute();
       this.options.apply(rows.map((r) => r.credential_hash));
     }
     this.confirmedAt = listeningSince;

@@ -10,7 +10,7 @@
  *   is neither read nor written and lookups are not shared: every request asks the store.
  * - Callers cannot tell why a credential failed: every failure is the same `null`.
  */
-import { hashCredential, parseCredential, type CredentialKind } from '@skytells/credentials';
+import { type CredentialKind, hashCredential, parseCredential } from '@skytells/credentials';
 import type { Clock } from '../clock.js';
 import type { Metrics } from '../http/metrics.js';
 import { CredentialCache } from './credential-cache.js';

@@ -1,5 +1,5 @@
-import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
 import { generateApiKey } from '@skytells/credentials';
 import { createApiKey } from '../keys/create-api-key.js';
 import type { StatementKind } from '../store/store.js';
@@ -62,10 +62,10 @@ describe('the verify path', () => {
       '',
       'sk-',
       'not-a-key',
-      'sk-' + 'A'.repeat(32),
+      `sk-${'A'.repeat(32)}`,
       breakChecksum(generateApiKey()),
-      generateApiKey() + 'x',
-      'sk_pat_' + '0'.repeat(64),
+      `${generateApiKey()}x`,
+      `sk_pat_${'0'.repeat(64)}`,
       'x'.repeat(5000),
     ];
     const statements = await statementsDuring(t, async () => {

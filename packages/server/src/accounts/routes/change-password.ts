@@ -2,12 +2,13 @@
  * POST /api/v1/account/password: needs the current password; ends every other session of
  * the account in the same transaction as the change.
  */
-import type { AppContext } from '../../context.js';
+
 import { recordAudit } from '../../audit/record.js';
+import { actorOf, requireSession } from '../../auth/principal.js';
+import { deleteOtherSessions } from '../../auth/session-store.js';
+import type { AppContext } from '../../context.js';
 import { ApiError, notAuthenticated } from '../../http/errors.js';
 import { defineRoute } from '../../http/route.js';
-import { actorOf, requireSession } from '../../http/principal.js';
-import { deleteOtherSessions } from '../../sessions/session-store.js';
 import { passwordWeakness } from '../password.js';
 import { findAccountById, toAccountView } from '../repository.js';
 import { accountSchema, changePasswordBodySchema } from '../schema.js';

@@ -2,19 +2,19 @@
  * POST /api/v1/auth/signin. Throttled per account and per IP before any password check.
  * An unknown email and a wrong password get the same 401, after the same argon2 work.
  */
-import type { AppContext } from '../../context.js';
+
 import { recordAudit } from '../../audit/record.js';
+import { refuseCrossSite } from '../../auth/account-authenticator.js';
+import { userAgentOf } from '../../auth/principal.js';
+import { openSession, setSessionCookie } from '../../auth/start-session.js';
+import type { AppContext } from '../../context.js';
 import { ApiError } from '../../http/errors.js';
 import { defineRoute } from '../../http/route.js';
-import { userAgentOf } from '../../http/principal.js';
-import { refuseCrossSite } from '../../sessions/authenticate.js';
-import { clearSubjectFailures, recordFailure, failureRetryAfter } from '../../sessions/attempt-throttle.js';
-import { openSession, setSessionCookie } from '../../sessions/start-session.js';
+import { clearSubjectFailures, failureRetryAfter, recordFailure } from '../../throttle/attempt-throttle.js';
 import { findAccountByEmail, toAccountView } from '../repository.js';
 import { accountSchema, normalizeEmail, signinBodySchema } from '../schema.js';
 
-const invalidCredentials = () =>
-  new ApiError('UNAUTHORIZED', 'Invalid email or password', { details: 'Check the email and password and try again' });
+const invalidCredentials = () => new ApiError('UNAUTHORIZED', 'Invalid email or password', { details: 'Check the email and password and try again' });
 
 const tooManyAttempts = (retryAfter: number) =>
   new ApiError('RATE_LIMIT_EXCEEDED', 'Too many failed sign-in attempts', {

@@ -1,11 +1,11 @@
 /** POST /api/v1/auth/signout: ends the presenting session and clears its cookie. */
 import { z } from 'zod';
-import type { AppContext } from '../../context.js';
 import { recordAudit } from '../../audit/record.js';
+import { actorOf, requireSession } from '../../auth/principal.js';
+import { deleteSession } from '../../auth/session-store.js';
+import { clearSessionCookie } from '../../auth/start-session.js';
+import type { AppContext } from '../../context.js';
 import { defineRoute } from '../../http/route.js';
-import { actorOf, requireSession } from '../../http/principal.js';
-import { deleteSession } from '../../sessions/session-store.js';
-import { clearSessionCookie } from '../../sessions/start-session.js';
 
 export const signoutRoute = (ctx: AppContext) =>
   defineRoute({

@@ -1,16 +1,16 @@
 /** POST /api/v1/auth/signup: creates an account and signs it in (201, session cookie). */
+
+import { refuseCrossSite } from '../../auth/account-authenticator.js';
+import { openSession, setSessionCookie } from '../../auth/start-session.js';
 import type { AppContext } from '../../context.js';
 import { ApiError } from '../../http/errors.js';
 import { defineRoute } from '../../http/route.js';
-import { isUniqueViolation } from '../../store/store.js';
 import { newId } from '../../store/ids.js';
-import { refuseCrossSite } from '../../sessions/authenticate.js';
-import { openSession, setSessionCookie } from '../../sessions/start-session.js';
-import { findAccountByEmail, toAccountView, type AccountRow } from '../repository.js';
+import { isUniqueViolation } from '../../store/store.js';
+import { type AccountRow, findAccountByEmail, toAccountView } from '../repository.js';
 import { accountSchema, normalizeEmail, signupBodySchema } from '../schema.js';
 
-const emailTaken = () =>
-  new ApiError('CONFLICT', 'An account with this email already exists', { details: 'Sign in instead, or use another email' });
+const emailTaken = () => new ApiError('CONFLICT', 'An account with this email already exists', { details: 'Sign in instead, or use another email' });
 
 export const signupRoute = (ctx: AppContext) =>
   defineRoute({

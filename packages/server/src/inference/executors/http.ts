@@ -5,7 +5,7 @@
  * Invariant: the caller's key never leaves this server. The upstream trusts the operator's
  * network, not the developer's credential.
  */
-import { UpstreamFailure, type ExecutionRequest, type ExecutionResult, type Executor } from './executor.js';
+import { type ExecutionRequest, type ExecutionResult, type Executor, UpstreamFailure } from './executor.js';
 
 const UPSTREAM_STATUSES = new Set(['queued', 'processing', 'succeeded', 'failed']);
 

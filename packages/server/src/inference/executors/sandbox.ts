@@ -9,7 +9,10 @@ export class SandboxExecutor implements Executor {
   readonly name = 'sandbox' as const;
 
   async run({ model, input }: ExecutionRequest): Promise<ExecutionResult> {
-    const digest = createHash('sha256').update(`${model.slug}\n${JSON.stringify(input)}`).digest('hex').slice(0, 16);
+    const digest = createHash('sha256')
+      .update(`${model.slug}\n${JSON.stringify(input)}`)
+      .digest('hex')
+      .slice(0, 16);
     const prompt = typeof (input as { prompt?: unknown }).prompt === 'string' ? (input as { prompt: string }).prompt : '';
     const output =
       model.type === 'text'

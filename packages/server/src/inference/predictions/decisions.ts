@@ -1,7 +1,7 @@
 /** Pure decisions about predictions; the routes apply them. */
 import type { Selectable } from 'kysely';
-import type { PredictionsTable } from '../../store/schema.js';
 import { isoTime } from '../../http/values.js';
+import type { PredictionsTable } from '../../store/schema.js';
 import { nanosToUsd } from '../../usage/money.js';
 import type { PredictionView } from './schema.js';
 

@@ -37,7 +37,9 @@ export async function listPredictions(db: Kysely<Database>, filter: PredictionFi
 }
 
 export async function countPredictions(db: Kysely<Database>, filter: PredictionFilter): Promise<number> {
-  const { count } = await filtered(db, filter).select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow();
+  const { count } = await filtered(db, filter)
+    .select((eb) => eb.fn.countAll<number>().as('count'))
+    .executeTakeFirstOrThrow();
   return Number(count);
 }
 

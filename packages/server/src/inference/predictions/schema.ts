@@ -1,7 +1,7 @@
 /** Request and response schemas of the prediction routes. */
 import { z } from 'zod';
-import { isoTimeSchema } from '../../http/values.js';
 import { pageQuerySchema } from '../../http/pagination.js';
+import { isoTimeSchema } from '../../http/values.js';
 
 export const PREDICTION_STATUSES = ['queued', 'processing', 'succeeded', 'failed', 'canceled'] as const;
 

@@ -3,21 +3,24 @@
  * account's plan and the input, runs the executor, and stores the prediction with its
  * charge before answering. An upstream failure is stored as a failed prediction too.
  */
+
+import { requireCredential } from '../../auth/principal.js';
 import type { AppContext } from '../../context.js';
 import { ApiError } from '../../http/errors.js';
-import { defineRoute, type AnyRoute } from '../../http/route.js';
-import { requireCredential } from '../../http/principal.js';
+import { type AnyRoute, defineRoute } from '../../http/route.js';
 import { newId } from '../../store/ids.js';
 import { usdToNanos } from '../../usage/money.js';
-import { UpstreamFailure, type ExecutionResult } from '../executors/executor.js';
-import { chargeFor, toPredictionView, type PredictionRow } from '../predictions/decisions.js';
+import { type ExecutionResult, UpstreamFailure } from '../executors/executor.js';
+import { chargeFor, type PredictionRow, toPredictionView } from '../predictions/decisions.js';
 import { accountPlan, insertPrediction } from '../predictions/repository.js';
 import { createPredictionBodySchema, predictionSchema } from '../predictions/schema.js';
 import { modelNotFound } from './get-model.js';
 
 const upstreamError = (reason: UpstreamFailure['reason']) =>
   reason === 'timeout'
-    ? new ApiError('UPSTREAM_TIMEOUT', 'The inference upstream did not answer in time', { details: 'The prediction was recorded as failed; try again' })
+    ? new ApiError('UPSTREAM_TIMEOUT', 'The inference upstream did not answer in time', {
+        details: 'The prediction was recorded as failed; try again',
+      })
     : new ApiError('UPSTREAM_ERROR', 'The inference upstream failed', { details: 'The prediction was recorded as failed; try again' });
 
 function createPredictionRoute(ctx: AppContext, url: string, summary: string): AnyRoute {
@@ -45,7 +48,14 @@ function createPredictionRoute(ctx: AppContext, url: string, summary: string): A
       let result: ExecutionResult;
       let failure: UpstreamFailure | undefined;
       try {
-        result = await ctx.executor.run({ predictionId: id, model, input: body.input, accountId: credential.accountId, credentialId: credential.credentialId, requestId: request.id });
+        result = await ctx.executor.run({
+          predictionId: id,
+          model,
+          input: body.input,
+          accountId: credential.accountId,
+          credentialId: credential.credentialId,
+          requestId: request.id,
+        });
       } catch (error) {
         if (!(error instanceof UpstreamFailure)) throw error;
         failure = error;

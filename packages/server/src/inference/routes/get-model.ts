@@ -5,8 +5,7 @@ import { ApiError } from '../../http/errors.js';
 import { defineRoute } from '../../http/route.js';
 import { modelSchema } from '../schema.js';
 
-export const modelNotFound = () =>
-  new ApiError('MODEL_NOT_FOUND', 'Model not found', { details: 'See GET /v1/models for the models you can use' });
+export const modelNotFound = () => new ApiError('MODEL_NOT_FOUND', 'Model not found', { details: 'See GET /v1/models for the models you can use' });
 
 export const getModelRoute = (ctx: AppContext) =>
   defineRoute({

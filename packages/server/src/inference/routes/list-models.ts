@@ -1,13 +1,13 @@
 /** GET /v1/models: the catalogue, paginated. The default page is serialized once, at start. */
+
+import { offsetOf, type PageQuery, pageOf, pageQuerySchema, paginatedSchema } from '../../http/pagination.js';
 import { defineRoute, PreSerialized } from '../../http/route.js';
-import { pageOf, pageQuerySchema, paginatedSchema, offsetOf, type PageQuery } from '../../http/pagination.js';
+import { summaryOf } from '../catalogue.js';
 import type { Model } from '../schema.js';
 import { modelSummarySchema } from '../schema.js';
-import { summaryOf } from '../catalogue.js';
 
 export const listModelsRoute = (models: readonly Model[]) => {
-  const page = (query: PageQuery) =>
-    pageOf(models.slice(offsetOf(query), offsetOf(query) + query.per_page).map(summaryOf), models.length, query);
+  const page = (query: PageQuery) => pageOf(models.slice(offsetOf(query), offsetOf(query) + query.per_page).map(summaryOf), models.length, query);
   const defaultPage = new PreSerialized(JSON.stringify(page(pageQuerySchema.parse({}))));
   return defineRoute({
     method: 'GET',

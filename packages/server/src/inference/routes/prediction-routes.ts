@@ -1,9 +1,10 @@
 /** GET /v1/predictions, GET /v1/predictions/{id}, POST …/cancel, DELETE /v1/predictions/{id}. */
+
+import { requireCredential } from '../../auth/principal.js';
 import type { AppContext } from '../../context.js';
 import { ApiError, notFound } from '../../http/errors.js';
-import { defineRoute, type AnyRoute } from '../../http/route.js';
-import { requireCredential } from '../../http/principal.js';
 import { offsetOf, pageOf, paginatedSchema } from '../../http/pagination.js';
+import { type AnyRoute, defineRoute } from '../../http/route.js';
 import { idParamsSchema } from '../../http/values.js';
 import { decideCancel, toPredictionView } from '../predictions/decisions.js';
 import { countPredictions, findPrediction, listPredictions, markCanceled, markDeleted } from '../predictions/repository.js';
@@ -19,7 +20,7 @@ export const predictionRoutes = (ctx: AppContext): AnyRoute[] => [
     tag: 'Inference',
     auth: 'inference',
     query: listPredictionsQuerySchema,
-    response: { status: 200, schema: paginatedSchema(predictionSchema), description: 'A page of the account\'s predictions, newest first' },
+    response: { status: 200, schema: paginatedSchema(predictionSchema), description: "A page of the account's predictions, newest first" },
     async handler({ query, request }) {
       const filter = {
         accountId: requireCredential(request).accountId,
@@ -62,7 +63,9 @@ export const predictionRoutes = (ctx: AppContext): AnyRoute[] => [
       if (row === undefined) throw notFound('Prediction');
       const decision = decideCancel(row, ctx.clock.now());
       if (decision.action === 'refuse' || !(await markCanceled(ctx.store.db, row.id, decision.at))) {
-        throw new ApiError('CONFLICT', 'The prediction has already finished', { details: `Its status is ${decision.action === 'refuse' ? decision.status : 'final'}` });
+        throw new ApiError('CONFLICT', 'The prediction has already finished', {
+          details: `Its status is ${decision.action === 'refuse' ? decision.status : 'final'}`,
+        });
       }
       return toPredictionView({ ...row, status: 'canceled', completed_at: decision.at });
     },

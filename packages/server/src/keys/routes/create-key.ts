@@ -1,10 +1,11 @@
 /** POST /api/v1/keys: creates a key and returns the full secret, once. */
+
+import { actorOf, requireAccount } from '../../auth/principal.js';
 import type { AppContext } from '../../context.js';
 import { defineRoute } from '../../http/route.js';
-import { actorOf, requireAccount } from '../../http/principal.js';
 import { createApiKey } from '../create-api-key.js';
 import { toApiKeyView } from '../decisions.js';
-import { createKeyBodySchema, createdApiKeySchema } from '../schema.js';
+import { createdApiKeySchema, createKeyBodySchema } from '../schema.js';
 
 export const createKeyRoute = (ctx: AppContext) =>
   defineRoute({

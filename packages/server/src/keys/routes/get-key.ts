@@ -1,8 +1,9 @@
 /** GET /api/v1/keys/{id}: one key of the account; another account's id is a 404. */
+
+import { requireAccount } from '../../auth/principal.js';
 import type { AppContext } from '../../context.js';
 import { notFound } from '../../http/errors.js';
 import { defineRoute } from '../../http/route.js';
-import { requireAccount } from '../../http/principal.js';
 import { idParamsSchema } from '../../http/values.js';
 import { toApiKeyView } from '../decisions.js';
 import { findKey } from '../repository.js';

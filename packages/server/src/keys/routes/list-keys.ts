@@ -1,8 +1,9 @@
 /** GET /api/v1/keys: the account's keys, newest first, paginated. */
+
+import { requireAccount } from '../../auth/principal.js';
 import type { AppContext } from '../../context.js';
-import { defineRoute } from '../../http/route.js';
-import { requireAccount } from '../../http/principal.js';
 import { offsetOf, pageOf, pageQuerySchema, paginatedSchema } from '../../http/pagination.js';
+import { defineRoute } from '../../http/route.js';
 import { toApiKeyView } from '../decisions.js';
 import { countKeys, listKeys } from '../repository.js';
 import { apiKeySchema } from '../schema.js';
@@ -24,6 +25,10 @@ export const listKeysRoute = (ctx: AppContext) =>
         countKeys(ctx.store.db, accountId),
       ]);
       const now = ctx.clock.now();
-      return pageOf(rows.map((row) => toApiKeyView(row, now)), total, query);
+      return pageOf(
+        rows.map((row) => toApiKeyView(row, now)),
+        total,
+        query,
+      );
     },
   });

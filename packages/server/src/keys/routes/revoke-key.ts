@@ -2,11 +2,12 @@
  * DELETE /api/v1/keys/{id}: revokes a key. Irreversible and idempotent; the row stays for
  * audit. The revocation commits, and the verify cache forgets the key, before the response.
  */
-import type { AppContext } from '../../context.js';
+
 import { recordAudit } from '../../audit/record.js';
+import { actorOf, requireAccount } from '../../auth/principal.js';
+import type { AppContext } from '../../context.js';
 import { notFound } from '../../http/errors.js';
 import { defineRoute } from '../../http/route.js';
-import { actorOf, requireAccount } from '../../http/principal.js';
 import { idParamsSchema } from '../../http/values.js';
 import { commitCredentialChange } from '../../verify/commit-credential-change.js';
 import { decideRevocation, toApiKeyView } from '../decisions.js';

@@ -4,11 +4,11 @@
  * instance at once (see verify/rotation.ts).
  */
 import { z } from 'zod';
-import type { AppContext } from '../../context.js';
 import { recordAudit } from '../../audit/record.js';
+import { actorOf, requireAccount } from '../../auth/principal.js';
+import type { AppContext } from '../../context.js';
 import { ApiError, notFound } from '../../http/errors.js';
 import { defineRoute } from '../../http/route.js';
-import { actorOf, requireAccount } from '../../http/principal.js';
 import { idParamsSchema } from '../../http/values.js';
 import { gracePeriodSchema } from '../../tokens/schema.js';
 import { commitCredentialChange } from '../../verify/commit-credential-change.js';
@@ -38,7 +38,11 @@ export const rotateKeyRoute = (ctx: AppContext) =>
         if (alreadyRotated(old)) throw new ApiError('CONFLICT', 'This key was rotated already', { details: `Its successor is ${old.replaced_by}` });
         const issued = issueApiKeyRow(accountId, old.name, now);
         await insertKey(trx, issued.row);
-        await trx.updateTable('api_keys').set({ replaced_by: issued.row.id, revoked_at: graceEnd(now, body.grace_period_seconds) }).where('id', '=', old.id).execute();
+        await trx
+          .updateTable('api_keys')
+          .set({ replaced_by: issued.row.id, revoked_at: graceEnd(now, body.grace_period_seconds) })
+          .where('id', '=', old.id)
+          .execute();
         await recordAudit(trx, {
           accountId,
           type: 'key.rotated',

@@ -1,12 +1,13 @@
 /** POST /api/v1/tokens: a console session creates a token. No token can (INTERFACE §1). */
+
+import { actorOf, requireSession } from '../../auth/principal.js';
 import type { AppContext } from '../../context.js';
 import { ApiError } from '../../http/errors.js';
 import { defineRoute } from '../../http/route.js';
-import { actorOf, requireSession } from '../../http/principal.js';
 import { commitCredentialChange } from '../../verify/commit-credential-change.js';
 import { resolveExpiry, toTokenView } from '../decisions.js';
 import { insertToken } from '../issue-token.js';
-import { createTokenBodySchema, createdTokenSchema } from '../schema.js';
+import { createdTokenSchema, createTokenBodySchema } from '../schema.js';
 import { unknownScopes } from '../scopes.js';
 
 export const invalidScopes = (unknown: string[]) =>

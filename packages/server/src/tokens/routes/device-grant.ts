@@ -10,23 +10,23 @@
  * RFC 6749 §5.2 form. A token never mints a token: only a session can approve.
  */
 import { z } from 'zod';
+import { publicOriginOf, requireSession } from '../../auth/principal.js';
 import type { AppContext } from '../../context.js';
 import { ApiError } from '../../http/errors.js';
-import { defineRoute, type AnyRoute } from '../../http/route.js';
-import { publicOriginOf, requireSession } from '../../http/principal.js';
+import { type AnyRoute, defineRoute } from '../../http/route.js';
 import { isoTime } from '../../http/values.js';
 import { newId } from '../../store/ids.js';
-import { failureRetryAfter, recordFailure } from '../../sessions/attempt-throttle.js';
+import { failureRetryAfter, recordFailure } from '../../throttle/attempt-throttle.js';
 import { commitCredentialChange } from '../../verify/commit-credential-change.js';
 import { resolveExpiry } from '../decisions.js';
 import {
   DEVICE_CODE_LIFETIME_SECONDS,
-  POLL_INTERVAL_SECONDS,
   decidePoll,
   hashDeviceCode,
   newDeviceCode,
   newUserCode,
   normalizeUserCode,
+  POLL_INTERVAL_SECONDS,
 } from '../device-codes.js';
 import { insertToken } from '../issue-token.js';
 import { LOGIN_DEFAULT_SCOPES, unknownScopes } from '../scopes.js';
@@ -43,7 +43,13 @@ const scopeList = z
   .transform((value) => (Array.isArray(value) ? value : value.split(/[\s,]+/)).filter(Boolean));
 
 const deviceRequestSchema = z.object({
-  client_name: z.string().trim().min(1).max(100).regex(/^[^\p{Cc}]*$/u).default('Skytells CLI'),
+  client_name: z
+    .string()
+    .trim()
+    .min(1)
+    .max(100)
+    .regex(/^[^\p{Cc}]*$/u)
+    .default('Skytells CLI'),
   client_id: z.string().max(100).optional(),
   scopes: scopeList.optional(),
   scope: scopeList.optional(),
@@ -90,16 +96,26 @@ export const deviceGrantRoutes = (ctx: AppContext): AnyRoute[] => {
     const limits = { perSubject: USER_CODE_ATTEMPTS, perIp: ctx.config.signinMaxFailuresPerIp, windowMs: ctx.config.signinWindowMs };
     const retryAfter = await failureRetryAfter(ctx.store.db, who, limits, now);
     if (retryAfter !== undefined) {
-      throw new ApiError('RATE_LIMIT_EXCEEDED', 'Too many wrong codes', { details: `Try again in ${retryAfter} seconds`, headers: { 'retry-after': String(retryAfter) } });
+      throw new ApiError('RATE_LIMIT_EXCEEDED', 'Too many wrong codes', {
+        details: `Try again in ${retryAfter} seconds`,
+        headers: { 'retry-after': String(retryAfter) },
+      });
     }
     const userCode = normalizeUserCode(typed);
     const grant =
       userCode === undefined
         ? undefined
-        : await ctx.store.db.selectFrom('device_grants').selectAll().where('user_code', '=', userCode).where('expires_at', '>', now).executeTakeFirst();
+        : await ctx.store.db
+            .selectFrom('device_grants')
+            .selectAll()
+            .where('user_code', '=', userCode)
+            .where('expires_at', '>', now)
+            .executeTakeFirst();
     if (grant === undefined || grant.status !== 'pending') {
       await recordFailure(ctx.store.db, who, limits.windowMs, now);
-      throw new ApiError('NOT_FOUND', 'No pending request with this code', { details: 'Check the code shown by the CLI; codes expire after 15 minutes' });
+      throw new ApiError('NOT_FOUND', 'No pending request with this code', {
+        details: 'Check the code shown by the CLI; codes expire after 15 minutes',
+      });
     }
     return grant;
   }
@@ -123,7 +139,13 @@ export const deviceGrantRoutes = (ctx: AppContext): AnyRoute[] => {
           .where('status', '=', 'pending')
           .executeTakeFirst();
         if (updated.numUpdatedRows !== 1n) throw new ApiError('CONFLICT', 'This request was decided already');
-        return { user_code: grant.user_code, client_name: grant.client_name, scopes: grant.scopes.split(' '), status: decision, expires_at: isoTime(grant.expires_at) };
+        return {
+          user_code: grant.user_code,
+          client_name: grant.client_name,
+          scopes: grant.scopes.split(' '),
+          status: decision,
+          expires_at: isoTime(grant.expires_at),
+        };
       },
     });
 
@@ -184,9 +206,14 @@ export const deviceGrantRoutes = (ctx: AppContext): AnyRoute[] => {
       response: { status: 200, schema: tokenResponseSchema, description: 'The access token, issued once' },
       async handler({ body, reply }) {
         if (body.grant_type !== DEVICE_CODE_GRANT) return oauthError(reply, 'unsupported_grant_type', `grant_type must be ${DEVICE_CODE_GRANT}`);
-        if (typeof body.device_code !== 'string' || body.device_code.length > 200) return oauthError(reply, 'invalid_request', 'device_code is required');
+        if (typeof body.device_code !== 'string' || body.device_code.length > 200)
+          return oauthError(reply, 'invalid_request', 'device_code is required');
         const now = ctx.clock.now();
-        const grant = await ctx.store.db.selectFrom('device_grants').selectAll().where('device_code_hash', '=', hashDeviceCode(body.device_code)).executeTakeFirst();
+        const grant = await ctx.store.db
+          .selectFrom('device_grants')
+          .selectAll()
+          .where('device_code_hash', '=', hashDeviceCode(body.device_code))
+          .executeTakeFirst();
         if (grant === undefined) return oauthError(reply, 'invalid_grant', 'Unknown device_code');
         const decision = decidePoll(grant, now);
         if (decision.outcome !== 'invalid_grant' && decision.outcome !== 'expired_token') {
@@ -208,12 +235,21 @@ export const deviceGrantRoutes = (ctx: AppContext): AnyRoute[] => {
           case 'authorization_pending':
             return oauthError(reply, 'authorization_pending', 'Waiting for the user to approve in the console');
         }
-        const expiry = resolveExpiry({ expires_in_days: Math.min(DEVICE_TOKEN_LIFETIME_DAYS, ctx.config.patMaxLifetimeDays ?? Infinity) }, now, ctx.config.patMaxLifetimeDays);
+        const expiry = resolveExpiry(
+          { expires_in_days: Math.min(DEVICE_TOKEN_LIFETIME_DAYS, ctx.config.patMaxLifetimeDays ?? Infinity) },
+          now,
+          ctx.config.patMaxLifetimeDays,
+        );
         if ('problem' in expiry) return oauthError(reply, 'server_error', expiry.problem);
         const scopes = grant.scopes.split(' ');
         const issued = await commitCredentialChange(ctx, async (trx) => {
           // Single use: only the poll that moves the grant from approved to consumed gets a token.
-          const claimed = await trx.updateTable('device_grants').set({ status: 'consumed' }).where('id', '=', grant.id).where('status', '=', 'approved').executeTakeFirst();
+          const claimed = await trx
+            .updateTable('device_grants')
+            .set({ status: 'consumed' })
+            .where('id', '=', grant.id)
+            .where('status', '=', 'approved')
+            .executeTakeFirst();
           if (claimed.numUpdatedRows !== 1n) return { result: undefined, invalidated: [] };
           const token = await insertToken(trx, {
             accountId: grant.account_id!,
@@ -248,7 +284,13 @@ export const deviceGrantRoutes = (ctx: AppContext): AnyRoute[] => {
       response: { status: 200, schema: grantViewSchema, description: 'The pending request' },
       async handler({ params, request }) {
         const grant = await pendingGrant(requireSession(request).accountId, request.ip, params.user_code);
-        return { user_code: grant.user_code, client_name: grant.client_name, scopes: grant.scopes.split(' '), status: grant.status, expires_at: isoTime(grant.expires_at) };
+        return {
+          user_code: grant.user_code,
+          client_name: grant.client_name,
+          scopes: grant.scopes.split(' '),
+          status: grant.status,
+          expires_at: isoTime(grant.expires_at),
+        };
       },
     }),
     decide('approved'),

@@ -1,9 +1,10 @@
 /** GET /api/v1/tokens and GET /api/v1/tokens/{id} (scope tokens.read). Never a secret. */
+
+import { requireAccount } from '../../auth/principal.js';
 import type { AppContext } from '../../context.js';
 import { notFound } from '../../http/errors.js';
-import { defineRoute } from '../../http/route.js';
-import { requireAccount } from '../../http/principal.js';
 import { offsetOf, pageOf, pageQuerySchema, paginatedSchema } from '../../http/pagination.js';
+import { defineRoute } from '../../http/route.js';
 import { idParamsSchema } from '../../http/values.js';
 import { toTokenView } from '../decisions.js';
 import { countTokens, findToken, listTokens } from '../repository.js';
@@ -18,7 +19,11 @@ export const readTokenRoutes = (ctx: AppContext) => [
     auth: 'account',
     scopes: ['tokens.read'],
     query: pageQuerySchema,
-    response: { status: 200, schema: paginatedSchema(tokenSchema), description: 'A page of tokens, newest first; expiring_soon flags those within 7 days of expiry' },
+    response: {
+      status: 200,
+      schema: paginatedSchema(tokenSchema),
+      description: 'A page of tokens, newest first; expiring_soon flags those within 7 days of expiry',
+    },
     async handler({ query, request }) {
       const { accountId } = requireAccount(request);
       const [rows, total] = await Promise.all([
@@ -26,7 +31,11 @@ export const readTokenRoutes = (ctx: AppContext) => [
         countTokens(ctx.store.db, accountId),
       ]);
       const now = ctx.clock.now();
-      return pageOf(rows.map((row) => toTokenView(row, now)), total, query);
+      return pageOf(
+        rows.map((row) => toTokenView(row, now)),
+        total,
+        query,
+      );
     },
   }),
   defineRoute({

@@ -1,9 +1,10 @@
 /** DELETE /api/v1/tokens/{id} (scope tokens.write): revokes at once; idempotent; the row stays for audit. */
-import type { AppContext } from '../../context.js';
+
 import { recordAudit } from '../../audit/record.js';
+import { actorOf, requireAccount } from '../../auth/principal.js';
+import type { AppContext } from '../../context.js';
 import { notFound } from '../../http/errors.js';
 import { defineRoute } from '../../http/route.js';
-import { actorOf, requireAccount } from '../../http/principal.js';
 import { idParamsSchema } from '../../http/values.js';
 import { commitCredentialChange } from '../../verify/commit-credential-change.js';
 import { tokenStatus, toTokenView } from '../decisions.js';

@@ -10,22 +10,22 @@
 import { hashCredential, isCredential } from '@skytells/credentials';
 import type { FastifyRequest } from 'fastify';
 import type { Transaction } from 'kysely';
+import type { z } from 'zod';
+import { type AuditActor, recordAudit, recordAuditWithNotification } from '../../audit/record.js';
+import { missingScope } from '../../auth/account-authenticator.js';
+import { actorOf, requireAccount, requireSession } from '../../auth/principal.js';
 import type { AppContext } from '../../context.js';
-import { recordAudit, recordAuditWithNotification, type AuditActor } from '../../audit/record.js';
 import { ApiError, notAuthenticated, notFound } from '../../http/errors.js';
-import { defineRoute, type AnyRoute } from '../../http/route.js';
-import { actorOf, requireAccount, requireSession } from '../../http/principal.js';
+import { type AnyRoute, defineRoute } from '../../http/route.js';
 import { idParamsSchema } from '../../http/values.js';
-import { missingScope } from '../../sessions/authenticate.js';
 import type { Database } from '../../store/schema.js';
 import { commitCredentialChange } from '../../verify/commit-credential-change.js';
 import { alreadyRotated, graceEnd } from '../../verify/rotation.js';
-import { rotatedExpiry, scopesOf, tokenStatus, toTokenView, type TokenRow } from '../decisions.js';
+import { rotatedExpiry, scopesOf, type TokenRow, tokenStatus, toTokenView } from '../decisions.js';
 import { insertToken } from '../issue-token.js';
 import { findToken, findTokenByHash } from '../repository.js';
 import { createdTokenSchema, rotateTokenBodySchema } from '../schema.js';
 import { widensScopes } from '../scopes.js';
-import { z } from 'zod';
 
 const FAMILY_REVOKED_REASON = 'a rotated-out token was used to rotate: treated as stolen';
 
@@ -122,13 +122,20 @@ export const rotateTokenRoutes = (ctx: AppContext): AnyRoute[] => [
       if (reused === undefined || !alreadyRotated(reused) || reused.revoked_reason === 'family_revoked') return;
       await commitCredentialChange(ctx, async (trx) => ({
         result: undefined,
-        invalidated: await revokeFamily(trx, reused, { type: 'personal_access_token', id: reused.id, ip: request.ip, userAgent: null }, ctx.clock.now()),
+        invalidated: await revokeFamily(
+          trx,
+          reused,
+          { type: 'personal_access_token', id: reused.id, ip: request.ip, userAgent: null },
+          ctx.clock.now(),
+        ),
       }));
     },
     async handler({ body, request }) {
       const principal = requireAccount(request);
       if (principal.via !== 'token') {
-        throw new ApiError('INVALID_REQUEST', 'self/rotate rotates the presenting token', { details: 'Send the token as Authorization: Bearer, or use /api/v1/tokens/{id}/rotate from the console' });
+        throw new ApiError('INVALID_REQUEST', 'self/rotate rotates the presenting token', {
+          details: 'Send the token as Authorization: Bearer, or use /api/v1/tokens/{id}/rotate from the console',
+        });
       }
       const old = await findToken(ctx.store.db, principal.accountId, principal.tokenId);
       if (old === undefined) throw notAuthenticated();

@@ -1,8 +1,9 @@
 /** GET /api/v1/usage: requests, predictions, errors and charges per period and key, with totals. */
+
+import { requireAccount } from '../../auth/principal.js';
 import type { AppContext } from '../../context.js';
 import { ApiError } from '../../http/errors.js';
 import { defineRoute } from '../../http/route.js';
-import { requireAccount } from '../../http/principal.js';
 import { isoTime } from '../../http/values.js';
 import { nanosToUsd } from '../money.js';
 import { DAY_MS, usageAggregates } from '../repository.js';

@@ -1,11 +1,12 @@
 /** GET /api/v1/usage/events: individual requests, newest first, with cursor pagination. */
+
+import { requireAccount } from '../../auth/principal.js';
 import type { AppContext } from '../../context.js';
 import { ApiError } from '../../http/errors.js';
 import { defineRoute } from '../../http/route.js';
-import { requireAccount } from '../../http/principal.js';
 import { isoTime } from '../../http/values.js';
 import { nanosToUsd } from '../money.js';
-import { usageEvents, type EventCursor } from '../repository.js';
+import { type EventCursor, usageEvents } from '../repository.js';
 import { usageEventsPageSchema, usageEventsQuerySchema } from '../schema.js';
 import { rangeOf } from './get-usage.js';
 

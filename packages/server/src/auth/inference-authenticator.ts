@@ -6,10 +6,10 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.js';
 import { ApiError, invalidApiKey } from '../http/errors.js';
-import { userAgentOf } from '../http/principal.js';
 import type { AnyRoute } from '../http/route.js';
-import { authenticateToken, bearerOf } from '../sessions/authenticate.js';
-import type { VerifiedCredential } from './verifier.js';
+import type { VerifiedCredential } from '../verify/verifier.js';
+import { authenticateToken, bearerOf } from './account-authenticator.js';
+import { userAgentOf } from './principal.js';
 
 /** The store could not be asked: refuse (fail closed) rather than guess. */
 const cannotVerify = () =>

@@ -6,8 +6,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely, Transaction } from 'kysely';
 import type { AppContext } from '../context.js';
 import type { Database } from '../store/schema.js';
-import { userAgentOf } from '../http/principal.js';
-import { clearedSessionCookie, sessionCookie } from './cookie.js';
+import { userAgentOf } from './principal.js';
+import { clearedSessionCookie, sessionCookie } from './session-cookie.js';
 import { createSession } from './session-store.js';
 
 /** Creates the session row; returns the cookie value for `setSessionCookie`. */

@@ -1,8 +1,8 @@
 /** Session rows: created at sign-in and sign-up, looked up by token hash, deleted at sign-out. */
 import type { Kysely, Transaction } from 'kysely';
-import type { Database } from '../store/schema.js';
 import { newId } from '../store/ids.js';
-import { hashSessionToken, newSessionToken } from './cookie.js';
+import type { Database } from '../store/schema.js';
+import { hashSessionToken, newSessionToken } from './session-cookie.js';
 
 export interface ActiveSession {
   sessionId: string;

@@ -5,8 +5,8 @@
  * sharing the database counts the same failures.
  */
 import type { Kysely } from 'kysely';
-import type { Database } from '../store/schema.js';
 import { newId } from '../store/ids.js';
+import type { Database } from '../store/schema.js';
 
 export interface ThrottleLimits {
   perSubject: number;
@@ -62,12 +62,7 @@ export async function failureRetryAfter(
 }
 
 /** Records a failure and prunes this email's and IP's failures that left the window. */
-export async function recordFailure(
-  db: Kysely<Database>,
-  who: { subject: string; ip: string },
-  windowMs: number,
-  now: number,
-): Promise<void> {
+export async function recordFailure(db: Kysely<Database>, who: { subject: string; ip: string }, windowMs: number, now: number): Promise<void> {
   await db.transaction().execute(async (trx) => {
     await trx
       .insertInto('auth_failures')

@@ -11,12 +11,12 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.js';
 import { ApiError, notAuthenticated } from '../http/errors.js';
-import { publicOriginOf, userAgentOf } from '../http/principal.js';
 import type { AnyRoute } from '../http/route.js';
 import { isoTime } from '../http/values.js';
 import { missingScopes } from '../tokens/scopes.js';
-import { readSessionCookie } from './cookie.js';
 import { changesState, originEvidence } from './csrf.js';
+import { publicOriginOf, userAgentOf } from './principal.js';
+import { readSessionCookie } from './session-cookie.js';
 import { findActiveSession } from './session-store.js';
 
 export function originHeaders(request: FastifyRequest) {
