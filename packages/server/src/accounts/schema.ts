@@ -1,9 +1,10 @@
 /** Request and response schemas of the account and sign-in routes. */
 import { z } from 'zod';
-import { isoTimeSchema } from '../http/values.js';
+import { isoTimeSchema, safeString } from '../http/values.js';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, passwordWeakness } from './password.js';
 
-const emailSchema = z.string().trim().max(254, 'must be at most 254 characters').pipe(z.email('must be an email address'));
+const emailSchema = safeString().trim().max(254, 'must be at most 254 characters').pipe(z.email('must be an email address'));
+// Passwords never reach SQL (only their argon2id hash does), so they accept any character.
 const newPasswordSchema = z
   .string()
   .min(PASSWORD_MIN_LENGTH, `must be at least ${PASSWORD_MIN_LENGTH} characters`)
@@ -15,8 +16,7 @@ export const signupBodySchema = z
   .object({
     email: emailSchema,
     password: newPasswordSchema,
-    name: z
-      .string()
+    name: safeString()
       .trim()
       .min(1, 'must not be empty')
       .max(100, 'must be at most 100 characters')
@@ -27,7 +27,7 @@ export const signupBodySchema = z
     if (weakness) ctx.addIssue({ code: 'custom', path: ['password'], message: weakness });
   });
 
-export const signinBodySchema = z.object({ email: z.string().max(254), password: presentedPasswordSchema });
+export const signinBodySchema = z.object({ email: safeString().max(254, 'must be at most 254 characters'), password: presentedPasswordSchema });
 
 export const changePasswordBodySchema = z.object({ current_password: presentedPasswordSchema, new_password: newPasswordSchema });
 

@@ -7,6 +7,7 @@ import type { Kysely, Transaction } from 'kysely';
 import { newId } from '../store/ids.js';
 import type { Database } from '../store/schema.js';
 
+/** Every audit event type (INTERFACE §4 and `token.expiring_soon`): the recorders' type and the API's filter alike. */
 export const AUDIT_EVENT_TYPES = [
   'key.created',
   'key.rotated',
@@ -22,6 +23,7 @@ export const AUDIT_EVENT_TYPES = [
   'auth.signin_failed',
   'auth.signout',
   'account.password_changed',
+  'credential.leak_reported',
 ] as const;
 
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];

@@ -7,8 +7,11 @@
  * URL passes through `redactCredentials` first.
  */
 import { randomBytes } from 'node:crypto';
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import { redactCredentials } from '@skytells/credentials';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
 import { accountRoutes } from '../accounts/index.js';
 import { listAuditRoute } from '../audit/list-audit-route.js';
 import { accountAuthenticator } from '../auth/account-authenticator.js';
@@ -20,7 +23,7 @@ import { opsRoutes, type ReadinessCheck } from '../ops/routes.js';
 import { tokenRoutes } from '../tokens/index.js';
 import { usageRoutes } from '../usage/index.js';
 import { usageEventOf } from '../usage/record-request.js';
-import { ApiError, errorEnvelope } from './errors.js';
+import { ApiError, errorEnvelope, malformedPath } from './errors.js';
 import { openApiPath } from './openapi.js';
 import { registerRoute } from './register-route.js';
 import type { AnyRoute } from './route.js';
@@ -37,9 +40,20 @@ function requestIdGenerator(): () => string {
   return () => `req_${prefix}${(++counter).toString(36).padStart(7, '0')}`;
 }
 
-function toApiError(error: FastifyError): ApiError {
+/** PostgreSQL's refusals of text it cannot store: NUL (22021), a NUL escape in JSON (22P05). */
+const DATABASE_TEXT_REFUSALS = new Set(['22021', '22P05']);
+
+export function toApiError(error: FastifyError): ApiError {
   if (error instanceof ApiError) return error;
+  // The last line of defence behind `safeString`: bad input, never a 500 with a stack.
+  if (DATABASE_TEXT_REFUSALS.has(error.code)) {
+    return new ApiError('INVALID_INPUT', 'Invalid text', { details: 'A text value holds a character that cannot be stored, such as NUL' });
+  }
   switch (error.code) {
+    case 'FST_ERR_BAD_URL':
+      return new ApiError('INVALID_REQUEST', 'Malformed URL', { details: 'The path holds an invalid percent-encoding' });
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return malformedPath();
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return new ApiError('PAYLOAD_TOO_LARGE', 'Request body is too large', { details: 'Send a smaller JSON body' });
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
@@ -83,15 +97,47 @@ function allowedMethodsFinder(routes: readonly RegisteredRoute[]): (path: string
   };
 }
 
+/** The answer to a connection whose request Node's parser refused: there is no request to route. */
+function parserError(code: string | undefined): ApiError {
+  if (code === 'HPE_HEADER_OVERFLOW')
+    return new ApiError('HEADERS_TOO_LARGE', 'Request headers are too large', { details: 'Send at most 16 KB of headers' });
+  if (code === 'ERR_HTTP_REQUEST_TIMEOUT') return new ApiError('REQUEST_TIMEOUT', 'The request took too long to arrive');
+  return new ApiError('INVALID_REQUEST', 'Malformed request', { details: 'The request could not be parsed as HTTP/1.1' });
+}
+
+/**
+ * Node's `clientError`: answers the envelope as a complete raw response, then closes. Logs one
+ * line with the error code only: the error's `rawPacket` holds the caller's bytes, credentials
+ * among them.
+ */
+function answerClientError(error: NodeJS.ErrnoException, socket: Socket, requestId: string, logger: Logger): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const apiError = parserError(error.code);
+  logger.info({ req_id: requestId, status: apiError.httpStatus, reason: error.code, ip: socket.remoteAddress }, 'request refused by the HTTP parser');
+  if (socket.writable) {
+    const body = JSON.stringify(errorEnvelope(apiError, requestId));
+    socket.write(
+      `HTTP/1.1 ${apiError.httpStatus} ${STATUS_CODES[apiError.httpStatus]}\r\n` +
+        `content-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\n` +
+        `cache-control: no-store\r\nx-request-id: ${requestId}\r\nconnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy();
+}
+
+/** `/v1` and `/api` answers hold prompts, outputs, keys and account data: no cache may keep them. */
+const NO_STORE_PATH = /^\/(?:v1|api)(?:[/?]|$)/;
+
 function sendError(request: FastifyRequest, reply: FastifyReply, error: ApiError): FastifyReply {
   return reply
     .code(error.httpStatus)
-    .headers({ ...error.options.headers, 'x-request-id': request.id })
+    .headers({ ...error.options.headers, 'x-request-id': request.id, 'cache-control': 'no-store' })
     .type('application/json; charset=utf-8')
     .send(errorEnvelope(error, request.id));
 }
 
 export async function buildApp(ctx: AppContext, options: AppOptions): Promise<FastifyInstance> {
+  const nextRequestId = requestIdGenerator();
   const app = Fastify({
     logger: false,
     // A hop count trusts that many proxies nearest to the server.
@@ -103,12 +149,24 @@ export async function buildApp(ctx: AppContext, options: AppOptions): Promise<Fa
           )(ctx.config.trustProxy)
         : ctx.config.trustProxy,
     bodyLimit: ctx.config.bodyLimitBytes,
-    genReqId: requestIdGenerator(),
+    genReqId: nextRequestId,
     requestIdHeader: false,
     requestTimeout: 30_000,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
-    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 256 },
+    // A longer parameter names nothing: the router refuses it before matching (frameworkErrors).
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 100 },
+    // Bad percent-encoding and over-long parameters: the envelope, not Fastify's answer echoing the path.
+    // No hook runs for these requests, so they are logged here.
+    frameworkErrors: (error, request, reply) => {
+      const apiError = toApiError(error);
+      ctx.logger.info(
+        { req_id: request.id, method: request.method, status: apiError.httpStatus, reason: error.code, ip: request.ip },
+        'request refused by the router',
+      );
+      sendError(request, reply, apiError);
+    },
+    clientErrorHandler: (error, socket) => answerClientError(error, socket, nextRequestId(), ctx.logger),
   });
   const registeredRoutes: RegisteredRoute[] = [];
   app.decorate('registeredRoutes', registeredRoutes);
@@ -123,7 +181,7 @@ export async function buildApp(ctx: AppContext, options: AppOptions): Promise<Fa
 
   app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
-    if (request.url.startsWith('/api/')) reply.header('cache-control', 'no-store');
+    if (NO_STORE_PATH.test(request.url)) reply.header('cache-control', 'no-store');
     done();
   });
 
@@ -152,6 +210,8 @@ export async function buildApp(ctx: AppContext, options: AppOptions): Promise<Fa
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const apiError = toApiError(error);
     if (apiError.httpStatus >= 500) ctx.logger.error({ err: error, req_id: request.id }, 'unexpected error');
+    // One line, no stack: a schema that should use `safeString` let the text through.
+    else if (DATABASE_TEXT_REFUSALS.has(error.code)) ctx.logger.warn({ req_id: request.id, code: error.code }, 'the database refused a text value');
     return sendError(request, reply, apiError);
   });
 

@@ -4,19 +4,18 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import type { z } from 'zod';
-import { ApiError } from './errors.js';
+import { describeExpected, validationError } from './errors.js';
 import { type AnyRoute, PreSerialized } from './route.js';
 
 /** Builds the auth hook of a route from its declaration; undefined for public routes. */
 export type Authenticate = (route: AnyRoute) => ((request: FastifyRequest, reply: FastifyReply) => Promise<void>) | undefined;
 
-function validate<T>(schema: z.ZodType<T> | undefined, value: unknown, part: string): T | undefined {
+function validate<T>(schema: z.ZodType<T> | undefined, value: unknown, part: 'params' | 'query' | 'body'): T | undefined {
   if (schema === undefined) return undefined;
-  const result = schema.safeParse(value);
+  // Messages come from the schema or from `describeExpected`, never from the value received.
+  const result = schema.safeParse(value, { error: describeExpected });
   if (result.success) return result.data;
-  const issue = result.error.issues[0]!;
-  const field = issue.path.length > 0 ? issue.path.join('.') : part;
-  throw new ApiError('INVALID_INPUT', `Invalid value for ${field}`, { details: `${field}: ${issue.message}` });
+  throw validationError(result.error.issues[0]!, part);
 }
 
 export function registerRoute(app: FastifyInstance, route: AnyRoute, authenticate: Authenticate): void {

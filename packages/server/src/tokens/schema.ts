@@ -1,12 +1,14 @@
 /** Request and response schemas of the token routes. */
 import { z } from 'zod';
-import { displayNameSchema, isoTimeSchema } from '../http/values.js';
+import { displayNameSchema, isoTimeSchema, safeString } from '../http/values.js';
 
 export const EXPIRATION_WINDOWS_DAYS = [7, 30, 60, 90, 365] as const;
 export const MAX_GRACE_PERIOD_SECONDS = 7 * 24 * 3600;
 
-const scopesSchema = z.array(z.string().min(1).max(64)).min(1, 'must name at least one scope').max(64);
-const expiresInDaysSchema = z.union(EXPIRATION_WINDOWS_DAYS.map((d) => z.literal(d)) as [z.ZodLiteral<7>, ...z.ZodLiteral<number>[]]);
+/** The shape of every scope name (the operator's extra scopes too); a pasted credential never fits it. */
+const scopeNameSchema = safeString().regex(/^[a-z][a-z0-9_.:-]{0,63}$/, 'must be a scope name such as keys.read');
+const scopesSchema = z.array(scopeNameSchema).min(1, 'must name at least one scope').max(64);
+const expiresInDaysSchema = z.literal(EXPIRATION_WINDOWS_DAYS);
 const expiresAtSchema = z.iso.datetime({ offset: true }).nullable();
 
 /** Exactly one of `expires_in_days` and `expires_at` (which may be null: no expiry). */

@@ -1,18 +1,18 @@
 /** Request and response schemas of the usage API. */
 import { z } from 'zod';
-import { isoTimeSchema } from '../http/values.js';
+import { isoTimeSchema, safeString } from '../http/values.js';
 
 const range = {
   from: z.iso.datetime({ offset: true }).optional().meta({ description: 'Start (inclusive); default 30 days before `to`' }),
   to: z.iso.datetime({ offset: true }).optional().meta({ description: 'End (exclusive); default now' }),
-  key_id: z.string().max(64).optional().meta({ description: 'Only this key (or token)' }),
+  key_id: safeString().max(64).optional().meta({ description: 'Only this key (or token)' }),
 };
 
 export const usageQuerySchema = z.object({ ...range, granularity: z.enum(['day', 'hour']).default('day') });
 
 export const usageEventsQuerySchema = z.object({
   ...range,
-  cursor: z.string().max(200).optional(),
+  cursor: safeString().max(200).optional(),
   per_page: z.coerce.number().int().min(1).max(100).default(50),
 });
 

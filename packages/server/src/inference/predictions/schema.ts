@@ -1,19 +1,19 @@
 /** Request and response schemas of the prediction routes. */
 import { z } from 'zod';
 import { pageQuerySchema } from '../../http/pagination.js';
-import { isoTimeSchema } from '../../http/values.js';
+import { isoTimeSchema, safeString } from '../../http/values.js';
 
 export const PREDICTION_STATUSES = ['queued', 'processing', 'succeeded', 'failed', 'canceled'] as const;
 
 export const createPredictionBodySchema = z.object({
-  model: z.string().min(1).max(100),
+  model: safeString().min(1).max(100),
   input: z.record(z.string(), z.unknown()),
 });
 
 export const listPredictionsQuerySchema = pageQuerySchema.extend({
   from: z.iso.datetime({ offset: true }).optional(),
   to: z.iso.datetime({ offset: true }).optional(),
-  model: z.string().max(100).optional(),
+  model: safeString().max(100).optional(),
 });
 
 export const predictionSchema = z.object({

@@ -10,8 +10,9 @@ import { insertToken } from '../issue-token.js';
 import { createdTokenSchema, createTokenBodySchema } from '../schema.js';
 import { unknownScopes } from '../scopes.js';
 
-export const invalidScopes = (unknown: string[]) =>
-  new ApiError('INVALID_INPUT', 'Unknown scopes', { details: `scopes: unknown scope ${unknown.join(', ')}` });
+/** The names asked for are never sent back: they are the caller's input, and may be a pasted secret. */
+export const invalidScopes = (_unknown?: readonly string[]) =>
+  new ApiError('INVALID_INPUT', 'Unknown scopes', { details: 'scopes: ask for one or more scopes of the catalogue, such as inference or keys.read' });
 
 export const createTokenRoute = (ctx: AppContext) =>
   defineRoute({
@@ -25,7 +26,7 @@ export const createTokenRoute = (ctx: AppContext) =>
     async handler({ body, request }) {
       const { accountId } = requireSession(request);
       const unknown = unknownScopes(ctx.scopes, body.scopes);
-      if (unknown.length > 0) throw invalidScopes(unknown);
+      if (unknown.length > 0) throw invalidScopes();
       const now = ctx.clock.now();
       const expiry = resolveExpiry(body, now, ctx.config.patMaxLifetimeDays);
       if ('problem' in expiry) throw new ApiError('INVALID_INPUT', 'Invalid expiration', { details: expiry.problem });
