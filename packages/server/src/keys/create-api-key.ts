@@ -6,10 +6,16 @@
 import { generateApiKey, hashCredential, maskCredential } from '@skytells/credentials';
 import { type AuditActor, recordAudit } from '../audit/record.js';
 import type { AppContext } from '../context.js';
+import { commitCredentialChange } from '../lifecycle/commit-credential-change.js';
 import { newId } from '../store/ids.js';
-import { commitCredentialChange } from '../verify/commit-credential-change.js';
 import type { ApiKeyRow } from './decisions.js';
 import { insertKey } from './repository.js';
+
+/**
+ * What a token needs to issue an API key, by creating or by rotating one: a key grants
+ * inference, so a token may mint one only if it could do inference itself.
+ */
+export const ISSUE_KEY_SCOPES = ['keys.write', 'inference'] as const;
 
 /** A new key's row and its secret; nothing is stored yet. */
 export function issueApiKeyRow(accountId: string, name: string, now: number, secret: string = generateApiKey()): { row: ApiKeyRow; secret: string } {
@@ -27,6 +33,7 @@ export function issueApiKeyRow(accountId: string, name: string, now: number, sec
       last_used_ip: null,
       last_used_user_agent: null,
       replaced_by: null,
+      revoked_reason: null,
     },
   };
 }

@@ -1,4 +1,4 @@
-/** Pure decisions about API keys; the routes apply them inside a transaction. */
+/** How an API key reads: its status and its view. Rotation and revocation decide in lifecycle/. */
 import type { Selectable } from 'kysely';
 import { isoTime } from '../http/values.js';
 import type { ApiKeysTable } from '../store/schema.js';
@@ -23,14 +23,4 @@ export function toApiKeyView(row: ApiKeyRow, now: number): ApiKeyView {
     revoked_at: isoTime(row.revoked_at),
     replaced_by: row.replaced_by,
   };
-}
-
-/**
- * Revocation is irreversible and idempotent: a revoked key stays as it was revoked. Revoking
- * a rotated key during its grace period ends the grace period now.
- */
-export type RevocationDecision = { action: 'revoke'; revokedAt: number } | { action: 'none' };
-
-export function decideRevocation(row: ApiKeyRow, now: number): RevocationDecision {
-  return keyStatus(row, now) === 'active' ? { action: 'revoke', revokedAt: now } : { action: 'none' };
 }

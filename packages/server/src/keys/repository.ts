@@ -39,17 +39,6 @@ export async function findKey(db: Db, accountId: string, id: string): Promise<Ap
   return db.selectFrom('api_keys').selectAll().where('id', '=', id).where('account_id', '=', accountId).executeTakeFirst();
 }
 
-/** False when a concurrent request revoked it first: that request writes the audit record. */
-export async function markKeyRevoked(db: Db, id: string, revokedAt: number): Promise<boolean> {
-  const result = await db
-    .updateTable('api_keys')
-    .set({ revoked_at: revokedAt })
-    .where('id', '=', id)
-    .where((eb) => eb.or([eb('revoked_at', 'is', null), eb('revoked_at', '>', revokedAt)]))
-    .executeTakeFirst();
-  return result.numUpdatedRows === 1n;
-}
-
 /** The verify path's single query: a key by hash, usable until its revocation (if one is scheduled). */
 export function apiKeyLookup(db: Kysely<Database>): CredentialLookup {
   return async (hash, now) => {

@@ -231,6 +231,15 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('notifications_account_created').on('notifications').columns(['account_id', 'created_at']).execute();
     },
   },
+  lifecycle_0001_key_revoked_reason_and_predecessor_index: {
+    async up(db: Kysely<any>) {
+      // Keys say why they stopped ('rotated', 'revoked'), as tokens do: one lifecycle writes both.
+      await db.schema.alterTable('api_keys').addColumn('revoked_reason', 'text').execute();
+      // A rotation ends the grace period of the credential its old one replaced: found by index.
+      await db.schema.createIndex('api_keys_replaced_by').on('api_keys').column('replaced_by').execute();
+      await db.schema.createIndex('tokens_replaced_by').on('personal_access_tokens').column('replaced_by').execute();
+    },
+  },
 };
 
 /** Name of the newest migration: `/readyz` compares the database against it. */

@@ -48,6 +48,8 @@ export interface ApiKeysTable {
   last_used_user_agent: string | null;
   /** Set by rotation: the key that replaced this one. */
   replaced_by: string | null;
+  /** Why it stopped: 'rotated' or 'revoked'. */
+  revoked_reason: string | null;
 }
 
 export interface AuthFailuresTable {

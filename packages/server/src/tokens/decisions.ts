@@ -6,7 +6,7 @@ import type { TokenView } from './schema.js';
 
 export type TokenRow = Selectable<PersonalAccessTokensTable>;
 
-const DAY_MS = 86_400_000;
+export const DAY_MS = 86_400_000;
 export const EXPIRING_SOON_MS = 7 * DAY_MS;
 
 export const scopesOf = (row: Pick<TokenRow, 'scopes'>): string[] => row.scopes.split(' ').filter(Boolean);
@@ -54,16 +54,4 @@ export function resolveExpiry(
     if (expiresAt > now + maxLifetimeDays * DAY_MS) return { problem: `expires_at: at most ${maxLifetimeDays} days from now on this server` };
   }
   return { expiresAt };
-}
-
-/**
- * A rotated token's expiry: the requested window, or the same window length as the old
- * token's, or none if the old one had none; always within the operator's cap.
- */
-export function rotatedExpiry(old: TokenRow, expiresInDays: number | undefined, now: number, maxLifetimeDays: number | undefined) {
-  if (expiresInDays !== undefined) return resolveExpiry({ expires_in_days: expiresInDays }, now, maxLifetimeDays);
-  if (old.expires_at === null) return resolveExpiry({ expires_at: null }, now, maxLifetimeDays);
-  const windowMs = Math.max(DAY_MS, old.expires_at - old.created_at);
-  const capped = maxLifetimeDays === undefined ? windowMs : Math.min(windowMs, maxLifetimeDays * DAY_MS);
-  return { expiresAt: now + capped };
 }

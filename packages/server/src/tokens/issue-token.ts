@@ -22,7 +22,8 @@ export interface TokenRequest {
   now: number;
 }
 
-export async function insertToken(trx: Transaction<Database>, request: TokenRequest): Promise<{ row: TokenRow; secret: string }> {
+/** A new token's row and its secret; nothing is stored yet. */
+export function issueTokenRow(request: Omit<TokenRequest, 'actor'>): { row: TokenRow; secret: string } {
   const secret = generatePersonalAccessToken();
   const id = newId('tok');
   const row: TokenRow = {
@@ -45,14 +46,24 @@ export async function insertToken(trx: Transaction<Database>, request: TokenRequ
     last_used_ip: null,
     last_used_user_agent: null,
   };
+  return { row, secret };
+}
+
+/** Stores an issued token with its `token.created` record, in the caller's transaction. */
+export async function storeToken(trx: Transaction<Database>, row: TokenRow, actor: AuditActor): Promise<void> {
   await trx.insertInto('personal_access_tokens').values(row).execute();
   await recordAudit(trx, {
-    accountId: request.accountId,
+    accountId: row.account_id,
     type: 'token.created',
-    actor: request.actor,
-    target: { type: 'personal_access_token', id },
-    metadata: { name: row.name, scopes: row.scopes, masked_token: row.masked_token, via: request.createdVia },
-    at: request.now,
+    actor,
+    target: { type: 'personal_access_token', id: row.id },
+    metadata: { name: row.name, scopes: row.scopes, masked_token: row.masked_token, via: row.created_via },
+    at: row.created_at,
   });
-  return { row, secret };
+}
+
+export async function insertToken(trx: Transaction<Database>, request: TokenRequest): Promise<{ row: TokenRow; secret: string }> {
+  const issued = issueTokenRow(request);
+  await storeToken(trx, issued.row, request.actor);
+  return issued;
 }

@@ -33,15 +33,16 @@ export async function findTokenByHash(db: Kysely<Database>, hash: string): Promi
   return db.selectFrom('personal_access_tokens').selectAll().where('token_hash', '=', hash).executeTakeFirst();
 }
 
-/** Sets `revoked_at` unless the token is already revoked at or before it; true when it changed. */
-export async function scheduleTokenRevocation(db: Kysely<Database>, id: string, at: number, reason: string): Promise<boolean> {
-  const result = await db
+/** Revokes every live member of a token family now; returns every member, for invalidation and the record. */
+export async function revokeTokenFamily(db: Kysely<Database>, familyId: string, now: number): Promise<Array<{ id: string; token_hash: string }>> {
+  const members = await db.selectFrom('personal_access_tokens').select(['id', 'token_hash']).where('family_id', '=', familyId).execute();
+  await db
     .updateTable('personal_access_tokens')
-    .set({ revoked_at: at, revoked_reason: reason })
-    .where('id', '=', id)
-    .where((eb) => eb.or([eb('revoked_at', 'is', null), eb('revoked_at', '>', at)]))
-    .executeTakeFirst();
-  return result.numUpdatedRows === 1n;
+    .set({ revoked_at: now, revoked_reason: 'family_revoked' })
+    .where('family_id', '=', familyId)
+    .where((eb) => eb.or([eb('revoked_at', 'is', null), eb('revoked_at', '>', now)]))
+    .execute();
+  return members;
 }
 
 export interface RotatedOutUse {

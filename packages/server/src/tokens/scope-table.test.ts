@@ -19,7 +19,7 @@ const ROUTE_SCOPES: Record<string, readonly string[] | 'session' | 'public'> = {
   'POST /api/v1/keys': ['keys.write', 'inference'],
   'GET /api/v1/keys/{id}': ['keys.read'],
   'DELETE /api/v1/keys/{id}': ['keys.write'],
-  'POST /api/v1/keys/{id}/rotate': ['keys.write'],
+  'POST /api/v1/keys/{id}/rotate': ['keys.write', 'inference'],
   'GET /api/v1/tokens': ['tokens.read'],
   'POST /api/v1/tokens': 'session',
   'GET /api/v1/tokens/{id}': ['tokens.read'],

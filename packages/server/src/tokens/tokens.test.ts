@@ -2,26 +2,10 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { TestClient } from '../test-support/client.js';
 import { ManualClock, startTestServer, type TestServer } from '../test-support/server.js';
+import { bearer, createToken } from '../test-support/tokens.js';
 import { recordExpiryNotices } from './expiry-notices.js';
 
 const DAY = 86_400_000;
-
-/** A client that authenticates with a bearer token only. */
-function bearer(t: TestServer, token: string) {
-  const client = t.client();
-  const headers = { authorization: `Bearer ${token}` };
-  return {
-    get: (path: string) => client.get(path, { headers }),
-    post: (path: string, body?: unknown) => client.post(path, body, { headers, noOrigin: true }),
-    delete: (path: string) => client.delete(path, { headers, noOrigin: true }),
-  };
-}
-
-async function createToken(console: TestClient, body: Record<string, unknown>) {
-  const response = await console.post('/api/v1/tokens', { name: 'test token', expires_in_days: 30, ...body });
-  assert.equal(response.status, 201, response.text);
-  return response.body as { id: string; token: string; scopes: string[] };
-}
 
 const auditTypes = async (console: TestClient) => (await console.get('/api/v1/audit?per_page=100')).body.data.map((e: { type: string }) => e.type);
 

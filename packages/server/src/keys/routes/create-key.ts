@@ -3,7 +3,7 @@
 import { actorOf, requireAccount } from '../../auth/principal.js';
 import type { AppContext } from '../../context.js';
 import { defineRoute } from '../../http/route.js';
-import { createApiKey } from '../create-api-key.js';
+import { createApiKey, ISSUE_KEY_SCOPES } from '../create-api-key.js';
 import { toApiKeyView } from '../decisions.js';
 import { createdApiKeySchema, createKeyBodySchema } from '../schema.js';
 
@@ -14,8 +14,7 @@ export const createKeyRoute = (ctx: AppContext) =>
     summary: 'Create an API key',
     tag: 'API keys',
     auth: 'account',
-    // An API key grants inference: a token may create one only if it could do inference itself.
-    scopes: ['keys.write', 'inference'],
+    scopes: ISSUE_KEY_SCOPES,
     body: createKeyBodySchema,
     response: { status: 201, schema: createdApiKeySchema, description: 'The new key, with its secret shown this once' },
     async handler({ body, request }) {

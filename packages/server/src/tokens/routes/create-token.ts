@@ -4,7 +4,7 @@ import { actorOf, requireSession } from '../../auth/principal.js';
 import type { AppContext } from '../../context.js';
 import { ApiError } from '../../http/errors.js';
 import { defineRoute } from '../../http/route.js';
-import { commitCredentialChange } from '../../verify/commit-credential-change.js';
+import { commitCredentialChange } from '../../lifecycle/commit-credential-change.js';
 import { resolveExpiry, toTokenView } from '../decisions.js';
 import { insertToken } from '../issue-token.js';
 import { createdTokenSchema, createTokenBodySchema } from '../schema.js';

@@ -15,9 +15,9 @@ import type { AppContext } from '../../context.js';
 import { ApiError } from '../../http/errors.js';
 import { type AnyRoute, defineRoute } from '../../http/route.js';
 import { isoTime } from '../../http/values.js';
+import { commitCredentialChange } from '../../lifecycle/commit-credential-change.js';
 import { newId } from '../../store/ids.js';
 import { failureRetryAfter, recordFailure } from '../../throttle/attempt-throttle.js';
-import { commitCredentialChange } from '../../verify/commit-credential-change.js';
 import { resolveExpiry } from '../decisions.js';
 import {
   DEVICE_CODE_LIFETIME_SECONDS,

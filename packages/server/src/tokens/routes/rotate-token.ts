@@ -5,88 +5,40 @@
  * The new token has the same or fewer scopes (wider is a 403) and joins the old one's
  * family; the old one keeps working for `grace_period_seconds`, then stops everywhere.
  * A token that already has a successor and is used to rotate is a sign of theft (GitLab's
- * rule): the whole family is revoked, and the audit log says why.
+ * rule): the whole family is revoked, and the audit log says why. See lifecycle/.
  */
 import { hashCredential, isCredential } from '@skytells/credentials';
 import type { FastifyRequest } from 'fastify';
-import type { Transaction } from 'kysely';
 import type { z } from 'zod';
-import { type AuditActor, recordAudit, recordAuditWithNotification } from '../../audit/record.js';
-import { missingScope } from '../../auth/account-authenticator.js';
-import { actorOf, requireAccount, requireSession } from '../../auth/principal.js';
+import { type AccountPrincipal, actorOf, requireAccount, requireSession } from '../../auth/principal.js';
 import type { AppContext } from '../../context.js';
-import { ApiError, notAuthenticated, notFound } from '../../http/errors.js';
+import { ApiError, notAuthenticated } from '../../http/errors.js';
 import { type AnyRoute, defineRoute } from '../../http/route.js';
 import { idParamsSchema } from '../../http/values.js';
-import type { Database } from '../../store/schema.js';
-import { commitCredentialChange } from '../../verify/commit-credential-change.js';
-import { alreadyRotated, graceEnd } from '../../verify/rotation.js';
-import { rotatedExpiry, scopesOf, type TokenRow, tokenStatus, toTokenView } from '../decisions.js';
-import { insertToken } from '../issue-token.js';
+import { alreadyRotated } from '../../lifecycle/decisions.js';
+import { tokens } from '../../lifecycle/kinds.js';
+import { revokeFamily } from '../../lifecycle/revoke-family.js';
+import { rotateCredential } from '../../lifecycle/rotate.js';
 import { findToken, findTokenByHash } from '../repository.js';
 import { createdTokenSchema, rotateTokenBodySchema } from '../schema.js';
-import { widensScopes } from '../scopes.js';
 
-const FAMILY_REVOKED_REASON = 'a rotated-out token was used to rotate: treated as stolen';
-
-/** Revokes every token of `family` now; returns their hashes for invalidation. */
-async function revokeFamily(trx: Transaction<Database>, reused: TokenRow, actor: AuditActor, now: number): Promise<string[]> {
-  const members = await trx.selectFrom('personal_access_tokens').select(['id', 'token_hash']).where('family_id', '=', reused.family_id).execute();
-  await trx
-    .updateTable('personal_access_tokens')
-    .set({ revoked_at: now, revoked_reason: 'family_revoked' })
-    .where('family_id', '=', reused.family_id)
-    .where((eb) => eb.or([eb('revoked_at', 'is', null), eb('revoked_at', '>', now)]))
-    .execute();
-  await recordAuditWithNotification(trx, {
-    accountId: reused.account_id,
-    type: 'token.family_revoked',
-    actor,
-    target: { type: 'personal_access_token', id: reused.id },
-    metadata: { reason: FAMILY_REVOKED_REASON, family_id: reused.family_id, revoked: members.map((m) => m.id).join(' ') },
-    at: now,
+async function rotate(
+  ctx: AppContext,
+  request: FastifyRequest,
+  principal: AccountPrincipal,
+  id: string,
+  body: z.output<typeof rotateTokenBodySchema>,
+) {
+  const { view, secret } = await rotateCredential(ctx, tokens, {
+    accountId: principal.accountId,
+    id,
+    actor: actorOf(request),
+    by: principal.via,
+    gracePeriodSeconds: body.grace_period_seconds,
+    scopes: body.scopes,
+    expiresInDays: body.expires_in_days,
   });
-  return members.map((m) => m.token_hash);
-}
-
-async function rotate(ctx: AppContext, request: FastifyRequest, old: TokenRow, body: z.output<typeof rotateTokenBodySchema>) {
-  const now = ctx.clock.now();
-  if (tokenStatus(old, now) !== 'active') throw notFound('Token');
-  const currentScopes = scopesOf(old);
-  const scopes = body.scopes ?? currentScopes;
-  if (widensScopes(currentScopes, scopes)) throw missingScope(currentScopes);
-  const expiry = rotatedExpiry(old, body.expires_in_days, now, ctx.config.patMaxLifetimeDays);
-  if ('problem' in expiry) throw new ApiError('INVALID_INPUT', 'Invalid expiration', { details: expiry.problem });
-  const oldEnd = graceEnd(now, body.grace_period_seconds);
-  const { row, secret } = await commitCredentialChange(ctx, async (trx) => {
-    const issued = await insertToken(trx, {
-      accountId: old.account_id,
-      name: old.name,
-      scopes,
-      expiresAt: expiry.expiresAt,
-      createdVia: 'rotation',
-      familyId: old.family_id,
-      actor: actorOf(request),
-      now,
-    });
-    const claimed = await trx
-      .updateTable('personal_access_tokens')
-      .set({ replaced_by: issued.row.id, revoked_at: oldEnd, revoked_reason: 'rotated' })
-      .where('id', '=', old.id)
-      .where('replaced_by', 'is', null)
-      .executeTakeFirst();
-    if (claimed.numUpdatedRows !== 1n) throw new ApiError('CONFLICT', 'This token was rotated already', { details: 'Use its successor' });
-    await recordAudit(trx, {
-      accountId: old.account_id,
-      type: 'token.rotated',
-      actor: actorOf(request),
-      target: { type: 'personal_access_token', id: old.id },
-      metadata: { replaced_by: issued.row.id, grace_period_seconds: body.grace_period_seconds, scopes: scopes.join(' ') },
-      at: now,
-    });
-    return { result: issued, invalidated: [old.token_hash, issued.row.token_hash] };
-  });
-  return { ...toTokenView(row, now), token: secret };
+  return { ...view, token: secret };
 }
 
 export const rotateTokenRoutes = (ctx: AppContext): AnyRoute[] => [
@@ -99,12 +51,7 @@ export const rotateTokenRoutes = (ctx: AppContext): AnyRoute[] => [
     params: idParamsSchema,
     body: rotateTokenBodySchema,
     response: { status: 201, schema: createdTokenSchema, description: 'The new token, shown once; the old one ends after the grace period' },
-    async handler({ params, body, request }) {
-      const old = await findToken(ctx.store.db, requireSession(request).accountId, params.id);
-      if (old === undefined) throw notFound('Token');
-      if (alreadyRotated(old)) throw new ApiError('CONFLICT', 'This token was rotated already', { details: `Its successor is ${old.replaced_by}` });
-      return rotate(ctx, request, old, body);
-    },
+    handler: ({ params, body, request }) => rotate(ctx, request, requireSession(request), params.id, body),
   }),
   defineRoute({
     method: 'POST',
@@ -120,15 +67,7 @@ export const rotateTokenRoutes = (ctx: AppContext): AnyRoute[] => [
       if (!isCredential(presented, 'personal_access_token')) return;
       const reused = await findTokenByHash(ctx.store.db, hashCredential(presented));
       if (reused === undefined || !alreadyRotated(reused) || reused.revoked_reason === 'family_revoked') return;
-      await commitCredentialChange(ctx, async (trx) => ({
-        result: undefined,
-        invalidated: await revokeFamily(
-          trx,
-          reused,
-          { type: 'personal_access_token', id: reused.id, ip: request.ip, userAgent: null },
-          ctx.clock.now(),
-        ),
-      }));
+      await revokeFamily(ctx, reused, { type: 'personal_access_token', id: reused.id, ip: request.ip, userAgent: null });
     },
     async handler({ body, request }) {
       const principal = requireAccount(request);
@@ -141,13 +80,10 @@ export const rotateTokenRoutes = (ctx: AppContext): AnyRoute[] => [
       if (old === undefined) throw notAuthenticated();
       if (alreadyRotated(old)) {
         // Still inside its grace period, yet rotated again: the same sign of theft.
-        await commitCredentialChange(ctx, async (trx) => ({
-          result: undefined,
-          invalidated: await revokeFamily(trx, old, actorOf(request), ctx.clock.now()),
-        }));
+        await revokeFamily(ctx, old, actorOf(request));
         throw notAuthenticated();
       }
-      return rotate(ctx, request, old, body);
+      return rotate(ctx, request, principal, old.id, body);
     },
   }),
 ];
