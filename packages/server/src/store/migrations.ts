@@ -3,7 +3,7 @@
  * written once with Kysely's schema builder using portable types only (text, bigint);
  * a released migration is never edited, only followed by a new one.
  */
-import type { Kysely, Migration, MigrationProvider } from 'kysely';
+import { type Kysely, type Migration, type MigrationProvider, sql } from 'kysely';
 
 const migrations: Record<string, Migration> = {
   '0001_accounts_sessions_keys': {
@@ -229,6 +229,23 @@ const migrations: Record<string, Migration> = {
         .addColumn('delivered_at', 'bigint')
         .execute();
       await db.schema.createIndex('notifications_account_created').on('notifications').columns(['account_id', 'created_at']).execute();
+    },
+  },
+  // When a prediction started and last changed, and whether its creator asked to stream it,
+  // as the Skytells API reports them. Rows from before are backfilled from what they recorded.
+  compat_prediction_progress: {
+    async up(db: Kysely<any>) {
+      await db.schema.alterTable('predictions').addColumn('started_at', 'bigint').execute();
+      await db.schema
+        .alterTable('predictions')
+        .addColumn('updated_at', 'bigint', (c) => c.notNull().defaultTo(0))
+        .execute();
+      await db.schema
+        .alterTable('predictions')
+        .addColumn('stream', 'integer', (c) => c.notNull().defaultTo(0))
+        .execute();
+      await sql`update predictions set updated_at = coalesce(completed_at, created_at),
+        started_at = case when status in ('processing', 'succeeded', 'failed') then created_at end`.execute(db);
     },
   },
 };
