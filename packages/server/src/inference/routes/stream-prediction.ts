@@ -85,7 +85,9 @@ export const streamPredictionRoute = (ctx: AppContext) => {
       }
       let session: Session;
       try {
-        session = new Session(request.raw, reply.raw, { headers: headersOf(reply) });
+        // `connection: close`: the connection ends with the stream rather than idling until the
+        // keep-alive timeout, so a shutdown does not wait for it.
+        session = new Session(request.raw, reply.raw, { headers: { ...headersOf(reply), connection: 'close' } });
       } catch {
         // better-sse parses the Host header into a URL; a malformed one cannot be streamed to.
         throw new ApiError('INVALID_REQUEST', 'Malformed request', { details: 'The Host header is not a valid host' });
