@@ -95,7 +95,7 @@ describe('GET /v1/predictions/{id}/stream', () => {
     const stream = await openStream(prediction.urls.stream, { 'x-api-key': key });
     assert.equal(stream.status, 200);
     assert.equal(stream.headers['content-type'], 'text/event-stream');
-    assert.match(stream.headers['x-request-id'] ?? '', /^req_/);
+    assert.match(String(stream.headers['x-request-id']), /^req_/);
     assert.equal(stream.headers.vary, 'accept');
     const first = await stream.next();
     assert.equal(first?.event, 'status');
