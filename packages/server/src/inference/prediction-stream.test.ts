@@ -194,6 +194,14 @@ describe('GET /v1/predictions/{id}/stream', () => {
     for (const stream of [...streams, again]) stream.close();
   });
 
+  test('a Host header that is not a host gets 400 in the envelope, not a 500', async () => {
+    const { key } = await newKey();
+    const prediction = await running(key);
+    const stream = await openStream(prediction.urls.stream, { 'x-api-key': key, host: 'not a host' });
+    assert.equal(stream.status, 400);
+    assert.equal(stream.headers['content-type'], 'application/json; charset=utf-8');
+  });
+
   test('shutting down ends open streams: the server does not wait for their lifetime', async () => {
     const { key } = await newKey();
     const prediction = await running(key);
