@@ -23,7 +23,7 @@ export const catalogueSchema = z.array(modelSchema).min(1);
  */
 export const modelViewSchema = modelSummarySchema.extend({
   namespace: z.string().meta({ description: 'The identifier to predict with (the slug)' }),
-  status: z.literal('operational'),
+  status: z.literal('operational').meta({ description: 'Every model in the catalogue is served' }),
   billable: z.boolean().meta({ description: 'Whether a prediction costs anything' }),
   pricing: modelSummarySchema.shape.pricing.extend({
     amount: z.number().meta({ description: 'The price as a number, for display; `price` is exact', example: 0.0025 }),
