@@ -178,6 +178,14 @@ export async function buildApp(ctx: AppContext, options: AppOptions): Promise<Fa
   app.decorateRequest('usage', null);
   // JSON only: any other content type is refused with 400 INVALID_REQUEST.
   app.removeContentTypeParser('text/plain');
+  // The official SDK sends `Content-Type: application/json` on every request, body or not: an
+  // empty POST or DELETE body reads as `{}`. Anything else goes to Fastify's own parser
+  // (prototype-poisoning checks included).
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    if (body === '' && (request.method === 'POST' || request.method === 'DELETE')) return done(null, {});
+    parseJson(request, body as string, done);
+  });
 
   app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);

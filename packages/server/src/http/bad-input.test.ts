@@ -34,7 +34,10 @@ describe('bad input gets a clear 4xx envelope and loses nothing', () => {
   test('malformed JSON: 400 INVALID_REQUEST', async () => {
     assertEnvelope(await post({ rawBody: '{"name": ', contentType: 'application/json' }), 400, 'INVALID_REQUEST');
     assertEnvelope(await post({ rawBody: '{"__proto__": {"x": 1}}', contentType: 'application/json' }), 400, 'INVALID_REQUEST');
-    assertEnvelope(await post({ rawBody: '', contentType: 'application/json' }), 400, 'INVALID_REQUEST');
+  });
+
+  test('an empty JSON body reads as {} (the official SDK sends the header with no body): 422 naming the field', async () => {
+    assertEnvelope(await post({ rawBody: '', contentType: 'application/json' }), 422, 'INVALID_INPUT');
   });
 
   test('wrong types: 422 INVALID_INPUT naming the field', async () => {

@@ -5,7 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import { catalogueSchema, type Model } from './schema.js';
+import { usdToNanos } from '../usage/money.js';
+import { catalogueSchema, type Model, type ModelView } from './schema.js';
 
 /** Ships with the server package; resolves alike from src/ (tests) and dist/ (production). */
 const DEFAULT_CATALOGUE = new URL('../../models/default-models.json', import.meta.url);
@@ -43,6 +44,16 @@ export function loadCatalogue(file: string | URL = DEFAULT_CATALOGUE): Catalogue
   return new Catalogue(catalogueSchema.parse(JSON.parse(readFileSync(file, 'utf8'))));
 }
 
-export function summaryOf({ input_schema: _omitted, ...summary }: Model): Omit<Model, 'input_schema'> {
-  return summary;
+/** The model as `/v1/models` lists it (see `modelViewSchema`). */
+export function modelView({ input_schema: _omitted, ...summary }: Model): ModelView {
+  return {
+    ...summary,
+    namespace: summary.slug,
+    status: 'operational',
+    billable: usdToNanos(summary.pricing.price) > 0n,
+    pricing: { ...summary.pricing, amount: Number(summary.pricing.price), currency: 'USD' },
+  };
 }
+
+/** The model as `/v1/models/{slug}` answers it: the view with its input schema. */
+export const modelDetail = (model: Model) => ({ ...modelView(model), input_schema: model.input_schema });

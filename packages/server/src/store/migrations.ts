@@ -3,7 +3,7 @@
  * written once with Kysely's schema builder using portable types only (text, bigint);
  * a released migration is never edited, only followed by a new one.
  */
-import type { Kysely, Migration, MigrationProvider } from 'kysely';
+import { type Kysely, type Migration, type MigrationProvider, sql } from 'kysely';
 
 const migrations: Record<string, Migration> = {
   '0001_accounts_sessions_keys': {
@@ -231,13 +231,30 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('notifications_account_created').on('notifications').columns(['account_id', 'created_at']).execute();
     },
   },
-  lifecycle_0001_key_revoked_reason_and_predecessor_index: {
+  '0005_key_revoked_reason_and_predecessor_index': {
     async up(db: Kysely<any>) {
       // Keys say why they stopped ('rotated', 'revoked'), as tokens do: one lifecycle writes both.
       await db.schema.alterTable('api_keys').addColumn('revoked_reason', 'text').execute();
       // A rotation ends the grace period of the credential its old one replaced: found by index.
       await db.schema.createIndex('api_keys_replaced_by').on('api_keys').column('replaced_by').execute();
       await db.schema.createIndex('tokens_replaced_by').on('personal_access_tokens').column('replaced_by').execute();
+    },
+  },
+  // When a prediction started and last changed, and whether its creator asked to stream it,
+  // as the Skytells API reports them. Rows from before are backfilled from what they recorded.
+  '0006_prediction_progress': {
+    async up(db: Kysely<any>) {
+      await db.schema.alterTable('predictions').addColumn('started_at', 'bigint').execute();
+      await db.schema
+        .alterTable('predictions')
+        .addColumn('updated_at', 'bigint', (c) => c.notNull().defaultTo(0))
+        .execute();
+      await db.schema
+        .alterTable('predictions')
+        .addColumn('stream', 'integer', (c) => c.notNull().defaultTo(0))
+        .execute();
+      await sql`update predictions set updated_at = coalesce(completed_at, created_at),
+        started_at = case when status in ('processing', 'succeeded', 'failed') then created_at end`.execute(db);
     },
   },
 };

@@ -100,8 +100,14 @@ export interface PredictionsTable {
   executor: string;
   upstream_id: string | null;
   created_at: number;
+  /** When the executor had it running; null while it waits in a queue. */
+  started_at: number | null;
+  /** The time of its last change of status or output. */
+  updated_at: number;
   completed_at: number | null;
   deleted_at: number | null;
+  /** 1 when its creator asked to stream it (`stream: true`), else 0. */
+  stream: number;
 }
 
 export interface UsageEventsTable {

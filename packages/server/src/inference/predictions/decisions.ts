@@ -7,7 +7,9 @@ import type { PredictionView } from './schema.js';
 
 export type PredictionRow = Selectable<PredictionsTable>;
 
-export function toPredictionView(row: PredictionRow): PredictionView {
+/** `origin`: PUBLIC_URL's origin, else the origin the request came to; `urls` are built on it. */
+export function toPredictionView(row: PredictionRow, origin: string): PredictionView {
+  const url = `${origin}/v1/predictions/${encodeURIComponent(row.id)}`;
   return {
     id: row.id,
     model: row.model,
@@ -19,8 +21,17 @@ export function toPredictionView(row: PredictionRow): PredictionView {
     sandbox: row.executor === 'sandbox',
     created_at: isoTime(row.created_at),
     completed_at: isoTime(row.completed_at),
+    started_at: isoTime(row.started_at),
+    updated_at: isoTime(row.updated_at),
+    stream: row.stream === 1,
+    urls: { get: url, cancel: `${url}/cancel`, stream: `${url}/stream`, delete: `${url}/delete` },
   };
 }
+
+const TERMINAL: ReadonlySet<PredictionRow['status']> = new Set(['succeeded', 'failed', 'canceled']);
+
+/** A terminal prediction never changes again. */
+export const isTerminal = (status: PredictionRow['status']): boolean => TERMINAL.has(status);
 
 /** Only a prediction still running can be canceled; a finished one keeps its outcome. */
 export type CancelDecision = { action: 'cancel'; at: number } | { action: 'refuse'; status: PredictionRow['status'] };

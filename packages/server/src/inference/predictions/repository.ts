@@ -46,7 +46,7 @@ export async function countPredictions(db: Kysely<Database>, filter: PredictionF
 export async function markCanceled(db: Kysely<Database>, id: string, at: number): Promise<boolean> {
   const result = await db
     .updateTable('predictions')
-    .set({ status: 'canceled', completed_at: at })
+    .set({ status: 'canceled', completed_at: at, updated_at: at })
     .where('id', '=', id)
     .where('status', 'in', ['queued', 'processing'])
     .executeTakeFirst();

@@ -8,6 +8,8 @@ export const PREDICTION_STATUSES = ['queued', 'processing', 'succeeded', 'failed
 export const createPredictionBodySchema = z.object({
   model: safeString().min(1).max(100),
   input: z.record(z.string(), z.unknown()),
+  /** Whether the caller means to follow it at `urls.stream`; echoed in the prediction. */
+  stream: z.boolean().default(false),
 });
 
 export const listPredictionsQuerySchema = pageQuerySchema.extend({
@@ -27,6 +29,12 @@ export const predictionSchema = z.object({
   sandbox: z.boolean(),
   created_at: isoTimeSchema,
   completed_at: isoTimeSchema.nullable(),
+  started_at: isoTimeSchema.nullable().meta({ description: 'When it started running; null while queued' }),
+  updated_at: isoTimeSchema.meta({ description: 'Its last change of status or output' }),
+  stream: z.boolean().meta({ description: 'Whether its creator asked to stream it (`stream: true`)' }),
+  urls: z
+    .object({ get: z.url(), cancel: z.url(), stream: z.url(), delete: z.url() })
+    .meta({ description: 'Absolute URLs of this prediction: its public URL (PUBLIC_URL) or the origin the request came to' }),
 });
 
 export const deletedPredictionSchema = z.object({ id: z.string(), deleted: z.literal(true) });

@@ -11,10 +11,11 @@ import { type AnyRoute, defineRoute } from '../../http/route.js';
 import { newId } from '../../store/ids.js';
 import { usdToNanos } from '../../usage/money.js';
 import { type ExecutionResult, UpstreamFailure } from '../executors/executor.js';
-import { chargeFor, type PredictionRow, toPredictionView } from '../predictions/decisions.js';
+import { chargeFor, isTerminal, type PredictionRow, toPredictionView } from '../predictions/decisions.js';
 import { accountPlan, insertPrediction } from '../predictions/repository.js';
 import { createPredictionBodySchema, predictionSchema } from '../predictions/schema.js';
 import { modelNotFound } from './get-model.js';
+import { originOf } from './get-prediction.js';
 
 const upstreamError = (reason: UpstreamFailure['reason']) =>
   reason === 'timeout'
@@ -76,13 +77,17 @@ function createPredictionRoute(ctx: AppContext, url: string, summary: string): A
         executor: ctx.executor.name,
         upstream_id: result.upstreamId,
         created_at: now,
-        completed_at: result.status === 'succeeded' || result.status === 'failed' ? now : null,
+        // The executor ran it within this request: it started now unless its upstream queued it.
+        started_at: result.status === 'queued' ? null : now,
+        updated_at: now,
+        completed_at: isTerminal(result.status) ? now : null,
         deleted_at: null,
+        stream: body.stream ? 1 : 0,
       };
       await insertPrediction(ctx.store.db, row);
       request.usage = { model: model.slug, predictionId: id, chargeNanos: row.charge_nanos };
       if (failure) throw upstreamError(failure.reason);
-      return toPredictionView(row);
+      return toPredictionView(row, originOf(ctx, request));
     },
   });
 }

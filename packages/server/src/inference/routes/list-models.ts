@@ -1,24 +1,23 @@
-/** GET /v1/models: the catalogue, paginated. The default page is serialized once, at start. */
-
-import { offsetOf, type PageQuery, pageOf, pageQuerySchema, paginatedSchema } from '../../http/pagination.js';
+/**
+ * GET /v1/models: the whole catalogue as a JSON array, as the Skytells API answers it. The
+ * catalogue is fixed at start, so the answer is serialized once, then sent as it is.
+ */
+import { z } from 'zod';
 import { defineRoute, PreSerialized } from '../../http/route.js';
-import { summaryOf } from '../catalogue.js';
-import type { Model } from '../schema.js';
-import { modelSummarySchema } from '../schema.js';
+import { modelView } from '../catalogue.js';
+import { type Model, modelViewSchema } from '../schema.js';
 
 export const listModelsRoute = (models: readonly Model[]) => {
-  const page = (query: PageQuery) => pageOf(models.slice(offsetOf(query), offsetOf(query) + query.per_page).map(summaryOf), models.length, query);
-  const defaultPage = new PreSerialized(JSON.stringify(page(pageQuerySchema.parse({}))));
+  const answer = new PreSerialized(JSON.stringify(models.map(modelView)));
   return defineRoute({
     method: 'GET',
     url: '/v1/models',
     summary: 'List models',
     tag: 'Inference',
     auth: 'inference',
-    query: pageQuerySchema,
-    response: { status: 200, schema: paginatedSchema(modelSummarySchema), description: 'A page of the model catalogue' },
-    async handler({ query, request }) {
-      return request.url === '/v1/models' ? defaultPage : page(query);
+    response: { status: 200, schema: z.array(modelViewSchema), description: 'Every model of the catalogue' },
+    async handler() {
+      return answer;
     },
   });
 };
