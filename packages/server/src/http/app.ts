@@ -11,8 +11,7 @@ import { redactCredentials } from '@skytells/credentials';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { accountRoutes } from '../accounts/index.js';
 import { listAuditRoute } from '../audit/list-audit-route.js';
-import { accountAuthenticator } from '../auth/account-authenticator.js';
-import { inferenceAuthenticator } from '../auth/inference-authenticator.js';
+import { routeAuthenticator } from '../auth/route-authenticator.js';
 import type { AppContext } from '../context.js';
 import { inferenceRoutes } from '../inference/index.js';
 import { keyRoutes } from '../keys/index.js';
@@ -165,10 +164,7 @@ export async function buildApp(ctx: AppContext, options: AppOptions): Promise<Fa
   ];
   routes.push(...opsRoutes(ctx, options.readiness, () => routes, options.version));
 
-  const accountHook = accountAuthenticator(ctx);
-  const inferenceHook = inferenceAuthenticator(ctx);
-  const authenticate = (route: AnyRoute) =>
-    route.auth === 'none' ? undefined : route.auth === 'inference' ? inferenceHook(route) : accountHook(route);
+  const authenticate = routeAuthenticator(ctx);
   for (const route of routes.filter((r) => !r.acceptsForm)) registerRoute(app, route, authenticate);
   // The OAuth endpoints also take form bodies; the parser is scoped to them alone.
   await app.register(async (oauth) => {
