@@ -93,14 +93,8 @@ function sendError(request: FastifyRequest, reply: FastifyReply, error: ApiError
 export async function buildApp(ctx: AppContext, options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: false,
-    // A hop count trusts that many proxies nearest to the server.
-    trustProxy:
-      typeof ctx.config.trustProxy === 'number'
-        ? (
-            (hops: number) => (_address: string, hop: number) =>
-              hop < hops
-          )(ctx.config.trustProxy)
-        : ctx.config.trustProxy,
+    // Only `true` or the proxies' own addresses: config refuses a hop count (see parseTrustProxy).
+    trustProxy: ctx.config.trustProxy,
     bodyLimit: ctx.config.bodyLimitBytes,
     genReqId: requestIdGenerator(),
     requestIdHeader: false,
