@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { sql } from 'kysely';
 import pg from 'pg';
 import pino from 'pino';
@@ -14,13 +15,10 @@ import { PostgresInvalidationBus } from './postgres-invalidation-bus.js';
 
 const skip = TEST_DB !== 'postgres' && 'needs PostgreSQL (the listener is a LISTEN connection)';
 
-async function eventually(probe: () => Promise<boolean>, what: string, guardMs = 10_000): Promise<void> {
-  const deadline = Date.now() + guardMs;
-  while (Date.now() < deadline) {
-    if (await probe()) return;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  assert.fail(`timed out waiting for: ${what}`);
+/** Polls `probe` every 20 ms for up to 10 s, then asserts it. */
+async function settles(probe: () => Promise<boolean>, what: string): Promise<void> {
+  for (let i = 0; i < 500 && !(await probe()); i++) await sleep(20);
+  assert.ok(await probe(), `timed out waiting for: ${what}`);
 }
 
 describe('PostgreSQL invalidation listener', () => {
@@ -69,17 +67,17 @@ describe('PostgreSQL invalidation listener', () => {
       await sql`alter table credential_invalidations rename to credential_invalidations_hidden`.execute(store.db);
       await admin.query('select pg_terminate_backend($1)', [bus.listenerPid]);
       const failures = () => warnings.filter((msg) => msg.includes('reconnect failed')).length;
-      await eventually(async () => failures() >= 6, 'six failed reconnects');
+      await settles(async () => failures() >= 6, 'six failed reconnects');
       // At most the attempt under way right now holds a connection; the failed ones hold none.
       assert.ok((await listenerConnections()) <= 1, `${await listenerConnections()} listener connections after ${failures()} failed reconnects`);
       assert.equal(bus.trusted, false, 'no catch-up, no trust');
 
       await sql`alter table credential_invalidations_hidden rename to credential_invalidations`.execute(store.db);
-      await eventually(async () => bus.trusted, 'the listener is live again');
-      await eventually(async () => (await listenerConnections()) === 1, 'exactly one listener connection');
+      await settles(async () => bus.trusted, 'the listener is live again');
+      await settles(async () => (await listenerConnections()) === 1, 'exactly one listener connection');
     } finally {
       await bus.stop();
     }
-    await eventually(async () => (await listenerConnections()) === 0, 'no listener connection after stop');
+    await settles(async () => (await listenerConnections()) === 0, 'no listener connection after stop');
   });
 });
