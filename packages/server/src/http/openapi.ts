@@ -72,7 +72,8 @@ export function buildOpenApiDocument(routes: readonly AnyRoute[], version: strin
         content: { 'application/json': { schema: toSchema(route.body, 'input') } },
       };
     }
-    (paths[openApiPath(route.url)] ??= {})[route.method.toLowerCase()] = operation;
+    const path = openApiPath(route.url);
+    paths[path] = { ...paths[path], [route.method.toLowerCase()]: operation };
   }
   components.ErrorEnvelope = toSchema(errorEnvelopeSchema, 'output');
 
