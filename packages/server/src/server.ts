@@ -18,7 +18,7 @@ import { HttpExecutor } from './inference/executors/http.js';
 import { SandboxExecutor } from './inference/executors/sandbox.js';
 import { loadCatalogue } from './inference/index.js';
 import { apiKeyLookup } from './keys/index.js';
-import { openStore } from './store/store.js';
+import { openStore, type Store } from './store/store.js';
 import { sweepExpired } from './store/sweep.js';
 import { recordExpiryNotices } from './tokens/expiry-notices.js';
 import { tokenLookup } from './tokens/index.js';
@@ -55,12 +55,21 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     poolSize: config.databasePoolSize,
     onConnectionError: (error) => logger.warn({ err: error }, 'an idle database connection failed; the pool replaces it'),
   });
+  // What start-up has opened, closed again (last first) if a later step fails: a port in
+  // use, a bad model catalogue or a lost database must not leave a pool or a listener behind.
+  const opened: Array<() => Promise<void>> = [() => store.close()];
   try {
-    await store.migrateToLatest();
+    return await startOn(store, opened, config, logger, clock);
   } catch (error) {
-    await store.close();
+    for (const close of opened.reverse()) {
+      await close().catch((closeError: unknown) => logger.warn({ err: closeError }, 'closing after a failed start-up failed'));
+    }
     throw error;
   }
+}
+
+async function startOn(store: Store, opened: Array<() => Promise<void>>, config: Config, logger: Logger, clock: Clock): Promise<RunningServer> {
+  await store.migrateToLatest();
   const metrics = createMetrics();
   // The bus applies news to the verifier's cache; the verifier asks the bus whether its cache
   // can be trusted. Each calls the other only after both exist.
@@ -96,12 +105,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     cacheTtlMs: config.verifyCacheTtlMs,
     isTrusted: () => invalidations.trusted,
   });
-  try {
-    await invalidations.start();
-  } catch (error) {
-    await store.close();
-    throw error;
-  }
+  opened.push(() => invalidations.stop());
+  await invalidations.start();
   const lastUsed = new LastUsedBatch(store.db, metrics);
   const usage = new UsageBatch(store.db, metrics);
   const scheduler = new FlushScheduler([lastUsed, usage, securityEvents], config.batchFlushIntervalMs, logger);
@@ -124,11 +129,15 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const app = await buildApp(ctx, {
     version: VERSION,
     readiness: {
-      database: async () => (await store.ping(), true),
+      database: async () => {
+        await store.ping();
+        return true;
+      },
       migrations: () => store.isAtLatestMigration(),
       invalidation_listener: async () => invalidations.trusted,
     },
   });
+  opened.push(() => app.close());
   await app.listen({ port: config.port, host: config.host });
   scheduler.start();
   // Daily: roll raw usage up into daily aggregates, then apply the retention window.

@@ -1,6 +1,7 @@
 /**
- * Who a request acts for. Set by the authentication hook of the route's `auth` kind and
- * read by handlers; a handler of an authenticated route never runs without it.
+ * Who a request acts for. Set by the authentication hook of the route's `auth` kind (see
+ * `route-authenticator.ts`) and read by handlers; a handler of an authenticated route never
+ * runs without it. The request decorations authentication owns are declared here and only here.
  */
 import type { FastifyRequest } from 'fastify';
 import type { AuditActor } from '../audit/record.js';
@@ -50,9 +51,4 @@ export function actorOf(request: FastifyRequest): AuditActor {
     ip: request.ip,
     userAgent: userAgentOf(request),
   };
-}
-
-/** The origin cookie-authenticated requests must come from: PUBLIC_URL's, else the request's own. */
-export function publicOriginOf(request: FastifyRequest, configured: string | undefined): string {
-  return configured ?? `${request.protocol}://${request.host}`;
 }

@@ -1,13 +1,13 @@
 /**
- * The end of a successful sign-up or sign-in: a session row, then its cookie. The cookie is
- * set only after the row has committed, so a failed request never hands out a session.
+ * The end of a successful sign-up or sign-in: a session row. Its cookie is set (with
+ * `setSessionCookie`) only after the row has committed, so a failed request never hands out
+ * a session.
  */
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import type { Kysely, Transaction } from 'kysely';
 import type { AppContext } from '../context.js';
 import type { Database } from '../store/schema.js';
 import { userAgentOf } from './principal.js';
-import { clearedSessionCookie, sessionCookie } from './session-cookie.js';
 import { createSession } from './session-store.js';
 
 /** Creates the session row; returns the cookie value for `setSessionCookie`. */
@@ -25,12 +25,4 @@ export async function openSession(
     ttlMs: ctx.config.sessionTtlMs,
   });
   return token;
-}
-
-export function setSessionCookie(ctx: AppContext, request: FastifyRequest, reply: FastifyReply, token: string): void {
-  reply.header('set-cookie', sessionCookie(token, Math.floor(ctx.config.sessionTtlMs / 1000), request.protocol === 'https'));
-}
-
-export function clearSessionCookie(request: FastifyRequest, reply: FastifyReply): void {
-  reply.header('set-cookie', clearedSessionCookie(request.protocol === 'https'));
 }

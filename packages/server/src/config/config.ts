@@ -3,10 +3,11 @@
  * (see the README). An invalid value fails start-up with one line naming the variable;
  * values are never echoed, since some (DATABASE_URL) may hold a password.
  */
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { type DatabaseTarget, parseDatabaseUrl } from '../store/database-url.js';
 
-export type TrustProxy = boolean | number | string[];
+export type TrustProxy = boolean | string[];
 
 export interface Config {
   port: number;
@@ -86,7 +87,7 @@ const expectations: Record<keyof typeof variables, string> = {
   DATABASE_SCHEMA: 'a lower-case SQL identifier',
   DATABASE_POOL_SIZE: 'an integer from 1 to 1000',
   LOG_LEVEL: 'one of fatal, error, warn, info, debug, trace, silent',
-  TRUST_PROXY: 'true, false, a hop count, or a comma-separated list of addresses or CIDR ranges',
+  TRUST_PROXY: 'true, false, or a comma-separated list of the addresses or CIDR ranges of the proxies (not a hop count)',
   PUBLIC_URL: 'an http(s) URL such as https://console.example.com',
   METRICS_PUBLIC: 'true or false',
   BODY_LIMIT_BYTES: 'an integer from 1024 to 104857600',
@@ -111,11 +112,25 @@ function parseTrustProxy(value: string): TrustProxy {
   const v = value.trim().toLowerCase();
   if (v === 'true') return true;
   if (v === 'false' || v === '') return false;
-  if (/^\d+$/.test(v)) return Number(v);
+  // A hop count ("1", "2") is no address, so it is refused here, on purpose. Trusting "the N
+  // nearest hops" cannot tell a proxy from a client that reaches this port directly: such a
+  // client writes its own X-Forwarded-For and X-Forwarded-Proto and becomes any IP (escaping
+  // per-IP throttles, forging audit and usage records) arriving over "https". Fastify 5 fails
+  // closed on a number for this reason by trusting nothing, which would silently give every
+  // client the proxy's IP (one shared sign-in throttle). So neither: start-up stops and asks
+  // for the proxies' addresses, which proxy-addr checks hop by hop back from the socket.
   const entries = v.split(',').map((s) => s.trim());
-  const address = /^(\d{1,3}(\.\d{1,3}){3}|[0-9a-f:]+)(\/\d{1,3})?$|^(loopback|linklocal|uniquelocal)$/;
-  if (entries.every((e) => address.test(e))) return entries;
+  if (entries.every(isProxyAddress)) return entries;
   throw new Error('invalid');
+}
+
+/** An IP address, an address/prefix range, or one of proxy-addr's named ranges. */
+function isProxyAddress(entry: string): boolean {
+  if (entry === 'loopback' || entry === 'linklocal' || entry === 'uniquelocal') return true;
+  const [address = '', prefix, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  return prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128));
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {

@@ -14,8 +14,7 @@ import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, ty
 import type { Logger } from 'pino';
 import { accountRoutes } from '../accounts/index.js';
 import { listAuditRoute } from '../audit/list-audit-route.js';
-import { accountAuthenticator } from '../auth/account-authenticator.js';
-import { inferenceAuthenticator } from '../auth/inference-authenticator.js';
+import { routeAuthenticator } from '../auth/route-authenticator.js';
 import type { AppContext } from '../context.js';
 import { inferenceRoutes } from '../inference/index.js';
 import { keyRoutes } from '../keys/index.js';
@@ -140,14 +139,8 @@ export async function buildApp(ctx: AppContext, options: AppOptions): Promise<Fa
   const nextRequestId = requestIdGenerator();
   const app = Fastify({
     logger: false,
-    // A hop count trusts that many proxies nearest to the server.
-    trustProxy:
-      typeof ctx.config.trustProxy === 'number'
-        ? (
-            (hops: number) => (_address: string, hop: number) =>
-              hop < hops
-          )(ctx.config.trustProxy)
-        : ctx.config.trustProxy,
+    // Only `true` or the proxies' own addresses: config refuses a hop count (see parseTrustProxy).
+    trustProxy: ctx.config.trustProxy,
     bodyLimit: ctx.config.bodyLimitBytes,
     genReqId: nextRequestId,
     requestIdHeader: false,
@@ -233,10 +226,7 @@ export async function buildApp(ctx: AppContext, options: AppOptions): Promise<Fa
   ];
   routes.push(...opsRoutes(ctx, options.readiness, () => routes, options.version));
 
-  const accountHook = accountAuthenticator(ctx);
-  const inferenceHook = inferenceAuthenticator(ctx);
-  const authenticate = (route: AnyRoute) =>
-    route.auth === 'none' ? undefined : route.auth === 'inference' ? inferenceHook(route) : accountHook(route);
+  const authenticate = routeAuthenticator(ctx);
   for (const route of routes.filter((r) => !r.acceptsForm)) registerRoute(app, route, authenticate);
   // The OAuth endpoints also take form bodies; the parser is scoped to them alone.
   await app.register(async (oauth) => {

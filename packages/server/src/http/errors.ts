@@ -88,22 +88,6 @@ export function errorEnvelope(error: ApiError, requestId: string): ErrorEnvelope
   };
 }
 
-/**
- * The single answer for any credential that does not authenticate an inference request:
- * missing, malformed, bad checksum, unknown, revoked or expired all look the same.
- */
-export const invalidApiKey = (): ApiError =>
-  new ApiError('UNAUTHORIZED', 'Invalid or missing API key', {
-    response: 'Invalid API key',
-    details: 'Please obtain a valid API key from the dashboard',
-  });
-
-/** The single answer for a management request with no valid session or token. */
-export const notAuthenticated = (): ApiError =>
-  new ApiError('UNAUTHORIZED', 'Authentication required', {
-    details: 'Sign in to the console, or send a personal access token as Authorization: Bearer <token>',
-  });
-
 export const notFound = (what: string): ApiError => new ApiError('NOT_FOUND', `${what} not found`);
 
 /** A path whose parameter cannot name anything (malformed, too long): the path is never echoed. */

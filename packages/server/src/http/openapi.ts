@@ -3,6 +3,7 @@
  * that register and validate the routes, so the two cannot drift apart.
  */
 import { z } from 'zod';
+import { SECURE_SESSION_COOKIE, SESSION_COOKIE } from '../auth/session-cookie.js';
 import { errorEnvelopeSchema } from './errors.js';
 import type { AnyRoute } from './route.js';
 
@@ -71,7 +72,8 @@ export function buildOpenApiDocument(routes: readonly AnyRoute[], version: strin
         content: { 'application/json': { schema: toSchema(route.body, 'input') } },
       };
     }
-    (paths[openApiPath(route.url)] ??= {})[route.method.toLowerCase()] = operation;
+    const path = openApiPath(route.url);
+    paths[path] = { ...paths[path], [route.method.toLowerCase()]: operation };
   }
   components.ErrorEnvelope = toSchema(errorEnvelopeSchema, 'output');
 
@@ -83,7 +85,12 @@ export function buildOpenApiDocument(routes: readonly AnyRoute[], version: strin
       schemas: components,
       securitySchemes: {
         apiKey: { type: 'apiKey', in: 'header', name: 'x-api-key' },
-        sessionCookie: { type: 'apiKey', in: 'cookie', name: 'skytells_session' },
+        sessionCookie: {
+          type: 'apiKey',
+          in: 'cookie',
+          name: SESSION_COOKIE,
+          description: `${SECURE_SESSION_COOKIE} (Secure) when the console is served over https`,
+        },
         bearerToken: { type: 'http', scheme: 'bearer', description: 'A personal access token (sk_pat_…)' },
       },
     },

@@ -6,7 +6,7 @@
  * credential exactly one commits; the others answer 409 and leave nothing behind.
  */
 import { type AuditActor, recordAudit } from '../audit/record.js';
-import { missingScope } from '../auth/account-authenticator.js';
+import { missingScope } from '../auth/errors.js';
 import type { AppContext } from '../context.js';
 import { ApiError, notFound } from '../http/errors.js';
 import { commitCredentialChange } from './commit-credential-change.js';

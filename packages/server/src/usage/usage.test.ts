@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { afterEach, beforeEach, describe, test } from 'node:test';
 import type { TestClient } from '../test-support/client.js';
 import { startTestServer, type TestServer } from '../test-support/server.js';
 import { nanosToUsd, usdToNanos } from './money.js';
@@ -20,6 +20,8 @@ describe('money', () => {
   });
 });
 
+// Each test gets its own server and database, seeded alike: a rollup or a prune in one test
+// can never be what another test's expectations rest on.
 describe('usage aggregates, rollup and retention', () => {
   let t: TestServer;
   let owner: TestClient;
@@ -48,7 +50,7 @@ describe('usage aggregates, rollup and retention', () => {
     ...overrides,
   });
 
-  before(async () => {
+  beforeEach(async () => {
     t = await startTestServer({ USAGE_RETENTION_DAYS: '5' });
     owner = t.client();
     accountId = (await owner.signup()).account.id;
@@ -61,7 +63,7 @@ describe('usage aggregates, rollup and retention', () => {
     ];
     await t.server.ctx.store.db.insertInto('usage_events').values(rows).execute();
   });
-  after(() => t.stop());
+  afterEach(() => t.stop());
 
   const aggregates = async (query = '') => {
     const from = new Date(today - 20 * DAY_MS).toISOString();
@@ -106,6 +108,8 @@ describe('usage aggregates, rollup and retention', () => {
   });
 
   test('events page newest first with a cursor, through every event exactly once', async () => {
+    // Retention is 5 days: the 30 events of day -10 go.
+    assert.equal((await rollUpAndPrune(t.server.ctx.store.db, now, 5)).pruned, 30);
     const seen: string[] = [];
     const times: number[] = [];
     let cursor: string | null = null;

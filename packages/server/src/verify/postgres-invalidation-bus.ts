@@ -120,7 +120,15 @@ export class PostgresInvalidationBus implements InvalidationBus {
       throw error;
     }
     this.client = client;
-    await this.catchUp();
+    try {
+      await this.catchUp();
+    } catch (error) {
+      // This connection already LISTENs but missed news it could not replay: it cannot be
+      // trusted, and the retry opens a fresh one, so end it here or each failure leaks one.
+      if (this.client === client) this.client = undefined;
+      await client.end().catch(() => {});
+      throw error;
+    }
     if (this.client === client && this.state !== 'stopped') {
       this.state = 'live';
       this.options.logger.info({ channel: this.channel }, 'invalidation listener live');

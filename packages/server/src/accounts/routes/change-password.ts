@@ -4,10 +4,11 @@
  */
 
 import { recordAudit } from '../../audit/record.js';
+import { notAuthenticated } from '../../auth/errors.js';
 import { actorOf, requireSession } from '../../auth/principal.js';
 import { deleteOtherSessions } from '../../auth/session-store.js';
 import type { AppContext } from '../../context.js';
-import { ApiError, notAuthenticated } from '../../http/errors.js';
+import { ApiError } from '../../http/errors.js';
 import { defineRoute } from '../../http/route.js';
 import { passwordWeakness } from '../password.js';
 import { findAccountById, toAccountView } from '../repository.js';

@@ -1,8 +1,8 @@
 /** GET /api/v1/account: the signed-in account. */
 
+import { notAuthenticated } from '../../auth/errors.js';
 import { requireAccount } from '../../auth/principal.js';
 import type { AppContext } from '../../context.js';
-import { notAuthenticated } from '../../http/errors.js';
 import { defineRoute } from '../../http/route.js';
 import { findAccountById, toAccountView } from '../repository.js';
 import { accountSchema } from '../schema.js';

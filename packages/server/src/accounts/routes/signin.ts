@@ -4,9 +4,10 @@
  */
 
 import { recordAudit } from '../../audit/record.js';
-import { refuseCrossSite } from '../../auth/account-authenticator.js';
+import { refuseCrossSite } from '../../auth/csrf.js';
 import { userAgentOf } from '../../auth/principal.js';
-import { openSession, setSessionCookie } from '../../auth/start-session.js';
+import { setSessionCookie } from '../../auth/session-cookie.js';
+import { openSession } from '../../auth/start-session.js';
 import type { AppContext } from '../../context.js';
 import { ApiError } from '../../http/errors.js';
 import { defineRoute } from '../../http/route.js';

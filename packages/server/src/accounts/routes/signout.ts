@@ -2,8 +2,8 @@
 import { z } from 'zod';
 import { recordAudit } from '../../audit/record.js';
 import { actorOf, requireSession } from '../../auth/principal.js';
+import { clearSessionCookie } from '../../auth/session-cookie.js';
 import { deleteSession } from '../../auth/session-store.js';
-import { clearSessionCookie } from '../../auth/start-session.js';
 import type { AppContext } from '../../context.js';
 import { defineRoute } from '../../http/route.js';
 
@@ -21,7 +21,7 @@ export const signoutRoute = (ctx: AppContext) =>
         await deleteSession(trx, sessionId);
         await recordAudit(trx, { accountId, type: 'auth.signout', actor: actorOf(request), at: ctx.clock.now() });
       });
-      clearSessionCookie(request, reply);
+      clearSessionCookie(ctx, request, reply);
       return { signed_out: true as const };
     },
   });

@@ -1,7 +1,8 @@
 /** POST /api/v1/auth/signup: creates an account and signs it in (201, session cookie). */
 
-import { refuseCrossSite } from '../../auth/account-authenticator.js';
-import { openSession, setSessionCookie } from '../../auth/start-session.js';
+import { refuseCrossSite } from '../../auth/csrf.js';
+import { setSessionCookie } from '../../auth/session-cookie.js';
+import { openSession } from '../../auth/start-session.js';
 import type { AppContext } from '../../context.js';
 import { ApiError } from '../../http/errors.js';
 import { defineRoute } from '../../http/route.js';

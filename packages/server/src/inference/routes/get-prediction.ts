@@ -1,6 +1,7 @@
 /** GET /v1/predictions/{id}: one of the account's predictions. */
 import type { FastifyRequest } from 'fastify';
-import { publicOriginOf, requireCredential } from '../../auth/principal.js';
+import { publicOriginOf } from '../../auth/console-origin.js';
+import { requireCredential } from '../../auth/principal.js';
 import type { AppContext } from '../../context.js';
 import { notFound } from '../../http/errors.js';
 import { defineRoute } from '../../http/route.js';

@@ -10,7 +10,8 @@
  * RFC 6749 §5.2 form. A token never mints a token: only a session can approve.
  */
 import { z } from 'zod';
-import { publicOriginOf, requireSession } from '../../auth/principal.js';
+import { publicOriginOf } from '../../auth/console-origin.js';
+import { requireSession } from '../../auth/principal.js';
 import type { AppContext } from '../../context.js';
 import { ApiError } from '../../http/errors.js';
 import { type AnyRoute, defineRoute } from '../../http/route.js';

@@ -10,9 +10,10 @@
 import { hashCredential, isCredential } from '@skytells/credentials';
 import type { FastifyRequest } from 'fastify';
 import type { z } from 'zod';
+import { notAuthenticated } from '../../auth/errors.js';
 import { type AccountPrincipal, actorOf, requireAccount, requireSession } from '../../auth/principal.js';
 import type { AppContext } from '../../context.js';
-import { ApiError, notAuthenticated } from '../../http/errors.js';
+import { ApiError } from '../../http/errors.js';
 import { type AnyRoute, defineRoute } from '../../http/route.js';
 import { idParamsSchema } from '../../http/values.js';
 import { alreadyRotated } from '../../lifecycle/decisions.js';
