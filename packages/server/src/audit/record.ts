@@ -21,6 +21,7 @@ export const AUDIT_EVENT_TYPES = [
   'auth.signin',
   'auth.signin_failed',
   'auth.signout',
+  'account.password_change_failed',
   'account.password_changed',
 ] as const;
 
