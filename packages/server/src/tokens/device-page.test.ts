@@ -1,0 +1,103 @@
+/**
+ * The /device approval page, as served, run against the real server: its script executes in a
+ * `node:vm` context with a minimal stand-in for the browser's DOM, and its requests go to the
+ * server with the signed-in browser's cookie.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { runInNewContext } from 'node:vm';
+import type { TestClient } from '../test-support/client.js';
+import { startTestServer, type TestServer } from '../test-support/server.js';
+
+interface FakeElement {
+  id: string;
+  hidden: boolean;
+  value: string;
+  textContent: string;
+  children: FakeElement[];
+  onclick?: () => unknown;
+  onsubmit?: (event: { preventDefault(): void }) => unknown;
+  replaceChildren(...children: FakeElement[]): void;
+}
+
+const element = (id: string): FakeElement => ({
+  id,
+  hidden: true,
+  value: '',
+  textContent: '',
+  children: [],
+  replaceChildren(...children) {
+    this.children = children;
+  },
+});
+
+/** Loads the page's HTML into fake elements and runs its script with `search` as the query string. */
+function openPage(html: string, search: string, browser: TestClient) {
+  const script = /<script>([\s\S]*)<\/script>/.exec(html)![1]!;
+  const elements = new Map([...html.matchAll(/ id="([^"]+)"/g)].map(([, id]) => [id!, element(id!)]));
+  const sections = [...html.matchAll(/<section id="([^"]+)"/g)].map(([, id]) => elements.get(id!)!);
+  const requests: string[] = [];
+  const fetch = async (path: string, init: { method: string; body?: string }) => {
+    requests.push(`${init.method} ${path}`);
+    const response = await browser.request(init.method, path, init.body === undefined ? {} : { body: JSON.parse(init.body) });
+    return { status: response.status, json: async () => response.body };
+  };
+  const document = {
+    getElementById: (id: string) => elements.get(id),
+    querySelectorAll: (selector: string) => (selector === 'section' ? sections : []),
+    createElement: () => element(''),
+  };
+  runInNewContext(script, { document, fetch, location: { search }, URLSearchParams, encodeURIComponent });
+  const settle = () => new Promise((resolve) => setTimeout(resolve, 200));
+  const visible = () => sections.filter((s) => !s.hidden).map((s) => s.id);
+  return { elements, requests, settle, visible };
+}
+
+describe('the /device page', () => {
+  let t: TestServer;
+  before(async () => {
+    t = await startTestServer();
+  });
+  after(() => t.stop());
+
+  test('a code from the link is shown for comparison and looked up only once the user confirms it; the confirm step shows it again', async () => {
+    const grant = (await t.client().post('/api/oauth/device', { client_name: 'Skytells CLI', scopes: ['account.read'] }, { noOrigin: true })).body;
+    const browser = t.client();
+    await browser.signup();
+    const page = openPage((await t.client().get('/device')).text, `?user_code=${grant.user_code}`, browser);
+    await page.settle();
+    assert.deepEqual(page.requests, [], 'nothing is looked up before the user compares the code');
+    assert.deepEqual(page.visible(), ['check']);
+    assert.equal(page.elements.get('check-code')!.textContent, grant.user_code);
+
+    page.elements.get('matches')!.onclick!();
+    await page.settle();
+    assert.deepEqual(page.requests, [`GET /api/oauth/device/${grant.user_code}`]);
+    assert.deepEqual(page.visible(), ['confirm']);
+    assert.equal(page.elements.get('confirm-code')!.textContent, grant.user_code);
+    assert.equal(page.elements.get('client')!.textContent, 'Skytells CLI');
+
+    page.elements.get('approve')!.onclick!();
+    await page.settle();
+    assert.deepEqual(page.visible(), ['result']);
+    assert.match(page.elements.get('done')!.textContent, /^Approved/);
+    const stored = await t.server.ctx.store.db
+      .selectFrom('device_grants')
+      .select('status')
+      .where('user_code', '=', grant.user_code)
+      .executeTakeFirst();
+    assert.equal(stored?.status, 'approved');
+  });
+
+  test('a link whose code does not match lets the user type the code instead, looking nothing up', async () => {
+    const browser = t.client();
+    await browser.signup();
+    const page = openPage((await t.client().get('/device')).text, '?user_code=BCDF-GHJK', browser);
+    await page.settle();
+    page.elements.get('mismatch')!.onclick!();
+    await page.settle();
+    assert.deepEqual(page.visible(), ['enter']);
+    assert.equal(page.elements.get('code')!.value, '', 'the linked code is not kept');
+    assert.deepEqual(page.requests, []);
+  });
+});
