@@ -57,6 +57,13 @@ describe('account limits', () => {
     assert.equal((await owner.post('/api/v1/account/password', { current_password: password, new_password: 'a brand new password' })).status, 200);
   });
 
+  test('an account remembers its 20 newest browsers at most', async () => {
+    const { email, password, account } = await t.client().signup();
+    for (let i = 0; i < 23; i++) assert.equal((await t.client().post('/api/v1/auth/signin', { email, password })).status, 200);
+    const remembered = await t.server.ctx.store.db.selectFrom('signin_devices').select('id').where('account_id', '=', account.id).execute();
+    assert.equal(remembered.length, 20);
+  });
+
   test('sign-in, sign-up and password change refuse bodies over 8 KiB with 413', async () => {
     const browser = t.client();
     await browser.signup({ email: 'body@example.com' });

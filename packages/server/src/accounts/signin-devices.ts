@@ -17,6 +17,8 @@ const DEVICE_COOKIE = 'skytells_device';
 const DEVICE_COOKIE_PAIR = new RegExp(`(?:^|;)\\s*${DEVICE_COOKIE}=([A-Za-z0-9_-]{43})\\s*(?:;|$)`);
 /** Long enough to outlive sessions, so a returning owner is still known. */
 const DEVICE_LIFETIME_SECONDS = 365 * 86_400;
+/** Browsers remembered per account at most (the newest): sign-ins cannot grow the table without bound. */
+const DEVICES_PER_ACCOUNT = 20;
 
 const hashDeviceToken = (token: string): string => createHash('sha256').update(token).digest('hex');
 
@@ -31,18 +33,20 @@ export function deviceCookie(token: string, secure: boolean): string {
   return (secure ? [...attributes, 'Secure'] : attributes).join('; ');
 }
 
-/** The id of the unexpired device behind `token` when it belongs to `accountId`. */
-export async function findSigninDevice(db: Db, token: string, accountId: string | undefined, now: number): Promise<string | undefined> {
+/** The id of the unexpired device behind `token` when it belongs to the account of `emailNormalized`. */
+export async function findSigninDevice(db: Db, token: string, emailNormalized: string, now: number): Promise<string | undefined> {
   const row = await db
     .selectFrom('signin_devices')
-    .select(['id', 'account_id'])
-    .where('token_hash', '=', hashDeviceToken(token))
-    .where('expires_at', '>', now)
+    .innerJoin('accounts', 'accounts.id', 'signin_devices.account_id')
+    .select('signin_devices.id')
+    .where('signin_devices.token_hash', '=', hashDeviceToken(token))
+    .where('signin_devices.expires_at', '>', now)
+    .where('accounts.email_normalized', '=', emailNormalized)
     .executeTakeFirst();
-  return row !== undefined && row.account_id === accountId ? row.id : undefined;
+  return row?.id;
 }
 
-/** Remembers a new device of the account; returns the cookie value for `deviceCookie`. */
+/** Remembers a new device of the account, forgetting all but its newest; returns the cookie value for `deviceCookie`. */
 export async function rememberSigninDevice(db: Db, accountId: string, now: number): Promise<string> {
   const token = randomBytes(32).toString('base64url');
   await db
@@ -54,6 +58,19 @@ export async function rememberSigninDevice(db: Db, accountId: string, now: numbe
       created_at: now,
       expires_at: now + DEVICE_LIFETIME_SECONDS * 1000,
     })
+    .execute();
+  await db
+    .deleteFrom('signin_devices')
+    .where('account_id', '=', accountId)
+    .where('id', 'not in', (eb) =>
+      eb
+        .selectFrom('signin_devices')
+        .select('id')
+        .where('account_id', '=', accountId)
+        .orderBy('created_at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(DEVICES_PER_ACCOUNT),
+    )
     .execute();
   return token;
 }

@@ -34,9 +34,8 @@ export const signinRoute = (ctx: AppContext) =>
       const db = ctx.store.db;
       const now = ctx.clock.now();
       const emailNormalized = normalizeEmail(body.email);
-      const account = await findAccountByEmail(db, emailNormalized);
       const presentedDevice = readDeviceCookie(request.headers.cookie);
-      const deviceId = presentedDevice === undefined ? undefined : await findSigninDevice(db, presentedDevice, account?.id, now);
+      const deviceId = presentedDevice === undefined ? undefined : await findSigninDevice(db, presentedDevice, emailNormalized, now);
       // Which budget this attempt spends. Failures past a limit cost a growing delay, never a
       // lockout for the window; and a browser that has signed in to this account before (its
       // device cookie) has a budget of its own. So a guesser, from any number of addresses,
@@ -46,6 +45,7 @@ export const signinRoute = (ctx: AppContext) =>
       const counters = deviceId ? [own] : [own, counterFor(ctx.config, 'signin_ip', request.ip)];
       const reservation = await reserveOrRefuse(db, counters, now, 'Too many failed sign-in attempts');
 
+      const account = await findAccountByEmail(db, emailNormalized);
       const passwordMatches = await ctx.passwords.verifyOrWaste(account?.password_hash, body.password);
       const actor = { type: 'account' as const, id: account?.id ?? null, ip: request.ip, userAgent: userAgentOf(request) };
       if (account === undefined || !passwordMatches) {
