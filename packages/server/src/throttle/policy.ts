@@ -33,14 +33,14 @@ export function attemptsToRead(policy: ThrottlePolicy): number {
  * newest first (at least `attemptsToRead(policy)` of them when there are that many).
  */
 export function decide(policy: ThrottlePolicy, newestFirst: readonly number[], now: number): ThrottleDecision {
-  const attempts = newestFirst.length;
-  if (attempts < policy.limit) return ALLOW;
+  const limitth = newestFirst[policy.limit - 1];
+  if (limitth === undefined) return ALLOW; // fewer attempts than the limit
   const allowedAt =
     policy.delay === undefined
       ? // Hard limit: when the limit-th newest attempt leaves the window, one place is free.
-        newestFirst[policy.limit - 1]! + policy.windowMs
+        limitth + policy.windowMs
       : // Progressive: minMs after the latest attempt once at the limit, doubling with each attempt beyond it.
-        newestFirst[0]! + Math.min(policy.delay.maxMs, policy.delay.minMs * 2 ** (attempts - policy.limit));
+        Math.max(...newestFirst) + Math.min(policy.delay.maxMs, policy.delay.minMs * 2 ** (newestFirst.length - policy.limit));
   return allowedAt <= now ? ALLOW : { allow: false, retryAfterSeconds: Math.ceil((allowedAt - now) / 1000) };
 }
 

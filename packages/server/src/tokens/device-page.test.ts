@@ -33,9 +33,10 @@ const element = (id: string): FakeElement => ({
 
 /** Loads the page's HTML into fake elements and runs its script with `search` as the query string. */
 function openPage(html: string, search: string, browser: TestClient) {
-  const script = /<script>([\s\S]*)<\/script>/.exec(html)![1]!;
-  const elements = new Map([...html.matchAll(/ id="([^"]+)"/g)].map(([, id]) => [id!, element(id!)]));
-  const sections = [...html.matchAll(/<section id="([^"]+)"/g)].map(([, id]) => elements.get(id!)!);
+  const script = /<script>([\s\S]*)<\/script>/.exec(html)?.[1] ?? '';
+  const ids = (pattern: RegExp) => [...html.matchAll(pattern)].map((match) => match[1] ?? '');
+  const elements = new Map(ids(/ id="([^"]+)"/g).map((id) => [id, element(id)]));
+  const sections = ids(/<section id="([^"]+)"/g).map((id) => elements.get(id) ?? element(id));
   const requests: string[] = [];
   const fetch = async (path: string, init: { method: string; body?: string }) => {
     requests.push(`${init.method} ${path}`);
@@ -50,7 +51,17 @@ function openPage(html: string, search: string, browser: TestClient) {
   runInNewContext(script, { document, fetch, location: { search }, URLSearchParams, encodeURIComponent });
   const settle = () => new Promise((resolve) => setTimeout(resolve, 200));
   const visible = () => sections.filter((s) => !s.hidden).map((s) => s.id);
-  return { elements, requests, settle, visible };
+  const byId = (id: string): FakeElement => {
+    const found = elements.get(id);
+    assert.ok(found, `the page has #${id}`);
+    return found;
+  };
+  const click = (id: string) => {
+    const { onclick } = byId(id);
+    assert.ok(onclick, `#${id} can be clicked`);
+    onclick();
+  };
+  return { byId, click, requests, settle, visible };
 }
 
 describe('the /device page', () => {
@@ -68,19 +79,19 @@ describe('the /device page', () => {
     await page.settle();
     assert.deepEqual(page.requests, [], 'nothing is looked up before the user compares the code');
     assert.deepEqual(page.visible(), ['check']);
-    assert.equal(page.elements.get('check-code')!.textContent, grant.user_code);
+    assert.equal(page.byId('check-code').textContent, grant.user_code);
 
-    page.elements.get('matches')!.onclick!();
+    page.click('matches');
     await page.settle();
     assert.deepEqual(page.requests, [`GET /api/oauth/device/${grant.user_code}`]);
     assert.deepEqual(page.visible(), ['confirm']);
-    assert.equal(page.elements.get('confirm-code')!.textContent, grant.user_code);
-    assert.equal(page.elements.get('client')!.textContent, 'Skytells CLI');
+    assert.equal(page.byId('confirm-code').textContent, grant.user_code);
+    assert.equal(page.byId('client').textContent, 'Skytells CLI');
 
-    page.elements.get('approve')!.onclick!();
+    page.click('approve');
     await page.settle();
     assert.deepEqual(page.visible(), ['result']);
-    assert.match(page.elements.get('done')!.textContent, /^Approved/);
+    assert.match(page.byId('done').textContent, /^Approved/);
     const stored = await t.server.ctx.store.db
       .selectFrom('device_grants')
       .select('status')
@@ -94,10 +105,10 @@ describe('the /device page', () => {
     await browser.signup();
     const page = openPage((await t.client().get('/device')).text, '?user_code=BCDF-GHJK', browser);
     await page.settle();
-    page.elements.get('mismatch')!.onclick!();
+    page.click('mismatch');
     await page.settle();
     assert.deepEqual(page.visible(), ['enter']);
-    assert.equal(page.elements.get('code')!.value, '', 'the linked code is not kept');
+    assert.equal(page.byId('code').value, '', 'the linked code is not kept');
     assert.deepEqual(page.requests, []);
   });
 });
