@@ -7,10 +7,9 @@ import { isIPv4, isIPv6 } from 'node:net';
 
 /** The eight 16-bit groups of a valid IPv6 address (`::` expanded, a dotted IPv4 tail converted). */
 function hextets(address: string): number[] {
+  const hex16 = (high?: string, low?: string) => ((Number(high) << 8) | Number(low)).toString(16);
   const dotted = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(address);
-  const text = dotted
-    ? `${address.slice(0, dotted.index)}${((Number(dotted[1]) << 8) | Number(dotted[2])).toString(16)}:${((Number(dotted[3]) << 8) | Number(dotted[4])).toString(16)}`
-    : address;
+  const text = dotted ? `${address.slice(0, dotted.index)}${hex16(dotted[1], dotted[2])}:${hex16(dotted[3], dotted[4])}` : address;
   const parse = (part: string | undefined) => (part ? part.split(':').map((h) => Number.parseInt(h, 16)) : []);
   const [head, tail] = text.split('::');
   const left = parse(head);

@@ -38,10 +38,14 @@ function openPage(html: string, search: string, browser: TestClient) {
   const elements = new Map(ids(/ id="([^"]+)"/g).map((id) => [id, element(id)]));
   const sections = ids(/<section id="([^"]+)"/g).map((id) => elements.get(id) ?? element(id));
   const requests: string[] = [];
-  const fetch = async (path: string, init: { method: string; body?: string }) => {
+  const inFlight: Promise<unknown>[] = [];
+  const fetch = (path: string, init: { method: string; body?: string }) => {
     requests.push(`${init.method} ${path}`);
-    const response = await browser.request(init.method, path, init.body === undefined ? {} : { body: JSON.parse(init.body) });
-    return { status: response.status, json: async () => response.body };
+    const answer = browser
+      .request(init.method, path, init.body === undefined ? {} : { body: JSON.parse(init.body) })
+      .then((response) => ({ status: response.status, json: async () => response.body }));
+    inFlight.push(answer);
+    return answer;
   };
   const document = {
     getElementById: (id: string) => elements.get(id),
@@ -49,7 +53,11 @@ function openPage(html: string, search: string, browser: TestClient) {
     createElement: () => element(''),
   };
   runInNewContext(script, { document, fetch, location: { search }, URLSearchParams, encodeURIComponent });
-  const settle = () => new Promise((resolve) => setTimeout(resolve, 200));
+  /** Waits for the page's requests, then for what the page does with their answers. */
+  const settle = async () => {
+    while (inFlight.length > 0) await inFlight.shift();
+    await new Promise((resolve) => setImmediate(resolve));
+  };
   const visible = () => sections.filter((s) => !s.hidden).map((s) => s.id);
   const byId = (id: string): FakeElement => {
     const found = elements.get(id);
