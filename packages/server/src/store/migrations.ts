@@ -250,7 +250,7 @@ const migrations: Record<string, Migration> = {
         .addColumn('expires_at', 'bigint', (c) => c.notNull())
         .execute();
       await db.schema.createIndex('throttle_counters_expires').on('throttle_counters').column('expires_at').execute();
-      // Replaced by throttle_attempts (its rows lived at most one window; nothing is lost).
+      // Replaced by throttle_attempts. Its rows counted for one window at most: the upgrade forgets at most that.
       await db.schema.dropTable('auth_failures').execute();
 
       // Browsers that signed in before (the device cookie), each with a failure budget of its own.
