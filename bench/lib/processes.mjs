@@ -105,7 +105,8 @@ export async function startServer({ env = {}, cpu, logFile, args = [] }) {
   return startProcess({
     script: SERVER_MAIN,
     args,
-    env: { HOST: '127.0.0.1', ...env, PORT: String(port) },
+    // The seed signs up every benchmark account from this one address: lift the per-IP sign-up limit.
+    env: { HOST: '127.0.0.1', SIGNUP_MAX_PER_IP: '1000000', ...env, PORT: String(port) },
     cpu,
     logFile,
     ready: async (log) => {

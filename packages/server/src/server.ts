@@ -151,7 +151,7 @@ async function startOn(store: Store, opened: Array<() => Promise<void>>, config:
   // expired sessions, stale device grants and old failed attempts.
   const expiryTimer = setInterval(() => {
     recordExpiryNotices(store.db, clock.now()).catch((error: unknown) => logger.error({ err: error }, 'token expiry notices failed'));
-    sweepExpired(store.db, clock.now(), config.signinWindowMs).catch((error: unknown) => logger.error({ err: error }, 'sweep failed'));
+    sweepExpired(store.db, clock.now()).catch((error: unknown) => logger.error({ err: error }, 'sweep failed'));
   }, 3_600_000);
   expiryTimer.unref();
   const { port } = app.server.address() as AddressInfo;

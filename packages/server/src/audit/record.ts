@@ -22,6 +22,7 @@ export const AUDIT_EVENT_TYPES = [
   'auth.signin',
   'auth.signin_failed',
   'auth.signout',
+  'account.password_change_failed',
   'account.password_changed',
   'credential.leak_reported',
 ] as const;

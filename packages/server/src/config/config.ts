@@ -39,6 +39,19 @@ export interface Config {
   patMaxLifetimeDays: number | undefined;
   /** Scopes beyond the default catalogue, for the operator's other services. */
   extraScopes: string[];
+  /** Throttles (`throttle/`): the progressive delay's first and longest wait beyond a failure limit. */
+  throttleMinDelayMs: number;
+  throttleMaxDelayMs: number;
+  deviceCodeMaxFailuresPerAccount: number;
+  passwordChangeMaxFailuresPerAccount: number;
+  signupMaxPerIp: number;
+  deviceGrantsMaxPerIp: number;
+  /** The window of the creation limits (sign-ups and device logins per IP). */
+  rateLimitWindowMs: number;
+  /** Pending (undecided, unexpired) device grants at most, over all clients. */
+  deviceGrantsMaxPending: number;
+  /** The body limit of the public endpoints (sign-up, sign-in, password, OAuth). */
+  publicBodyLimitBytes: number;
 }
 
 export class ConfigError extends Error {}
@@ -78,6 +91,15 @@ const variables = {
     .string()
     .regex(/^\s*[a-z][a-z0-9_.:-]{0,63}(\s*,\s*[a-z][a-z0-9_.:-]{0,63})*\s*$/)
     .optional(),
+  THROTTLE_MIN_DELAY_SECONDS: integer(1, 3600).default(5),
+  THROTTLE_MAX_DELAY_SECONDS: integer(1, 86_400).default(300),
+  DEVICE_CODE_MAX_FAILURES: integer(1, 1_000_000).default(10),
+  PASSWORD_CHANGE_MAX_FAILURES: integer(1, 1_000_000).default(5),
+  SIGNUP_MAX_PER_IP: integer(1, 1_000_000).default(20),
+  DEVICE_GRANTS_MAX_PER_IP: integer(1, 1_000_000).default(20),
+  RATE_LIMIT_WINDOW_SECONDS: integer(1, 86_400).default(3600),
+  DEVICE_GRANTS_MAX_PENDING: integer(1, 10_000_000).default(10_000),
+  PUBLIC_BODY_LIMIT_BYTES: integer(1024, 1024 * 1024).default(8192),
 } as const;
 
 const expectations: Record<keyof typeof variables, string> = {
@@ -106,6 +128,15 @@ const expectations: Record<keyof typeof variables, string> = {
   USAGE_RETENTION_DAYS: 'an integer from 1 to 3650',
   PAT_MAX_LIFETIME_DAYS: 'an integer from 1 to 3650',
   PAT_EXTRA_SCOPES: 'a comma-separated list of scope names such as billing.read',
+  THROTTLE_MIN_DELAY_SECONDS: 'an integer from 1 to 3600',
+  THROTTLE_MAX_DELAY_SECONDS: 'an integer from 1 to 86400',
+  DEVICE_CODE_MAX_FAILURES: 'a positive integer',
+  PASSWORD_CHANGE_MAX_FAILURES: 'a positive integer',
+  SIGNUP_MAX_PER_IP: 'a positive integer',
+  DEVICE_GRANTS_MAX_PER_IP: 'a positive integer',
+  RATE_LIMIT_WINDOW_SECONDS: 'an integer from 1 to 86400',
+  DEVICE_GRANTS_MAX_PENDING: 'an integer from 1 to 10000000',
+  PUBLIC_BODY_LIMIT_BYTES: 'an integer from 1024 to 1048576',
 };
 
 function parseTrustProxy(value: string): TrustProxy {
@@ -177,5 +208,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       .split(',')
       .map((s) => s.trim())
       .filter(Boolean),
+    throttleMinDelayMs: read('THROTTLE_MIN_DELAY_SECONDS') * 1000,
+    throttleMaxDelayMs: read('THROTTLE_MAX_DELAY_SECONDS') * 1000,
+    deviceCodeMaxFailuresPerAccount: read('DEVICE_CODE_MAX_FAILURES'),
+    passwordChangeMaxFailuresPerAccount: read('PASSWORD_CHANGE_MAX_FAILURES'),
+    signupMaxPerIp: read('SIGNUP_MAX_PER_IP'),
+    deviceGrantsMaxPerIp: read('DEVICE_GRANTS_MAX_PER_IP'),
+    rateLimitWindowMs: read('RATE_LIMIT_WINDOW_SECONDS') * 1000,
+    deviceGrantsMaxPending: read('DEVICE_GRANTS_MAX_PENDING'),
+    publicBodyLimitBytes: Math.min(read('PUBLIC_BODY_LIMIT_BYTES'), read('BODY_LIMIT_BYTES')),
   };
 }

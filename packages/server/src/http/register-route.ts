@@ -24,6 +24,7 @@ export function registerRoute(app: FastifyInstance, route: AnyRoute, authenticat
     method: route.method,
     url: route.url,
     ...(onRequest ? { onRequest } : {}),
+    ...(route.bodyLimit !== undefined ? { bodyLimit: route.bodyLimit } : {}),
     async handler(request, reply) {
       const result = await route.handler({
         params: validate(route.params, request.params, 'params'),

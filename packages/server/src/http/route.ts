@@ -39,6 +39,8 @@ export interface RouteDefinition<P = unknown, Q = unknown, B = unknown, R = unkn
   auth: RouteAuth;
   /** Also accept `application/x-www-form-urlencoded` bodies (the OAuth endpoints). */
   acceptsForm?: boolean;
+  /** A body limit below the server-wide one (public endpoints: cheap to refuse). */
+  bodyLimit?: number;
   /** With `auth: 'account'`: the scopes a token needs, all of them. */
   scopes?: readonly string[];
   /**

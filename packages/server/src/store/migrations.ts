@@ -257,6 +257,44 @@ const migrations: Record<string, Migration> = {
         started_at = case when status in ('processing', 'succeeded', 'failed') then created_at end`.execute(db);
     },
   },
+  '0007_throttle_attempts_devices': {
+    async up(db: Kysely<any>) {
+      // One row per attempt on a throttle counter (`throttle/`).
+      await db.schema
+        .createTable('throttle_attempts')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('counter', 'text', (c) => c.notNull())
+        .addColumn('attempted_at', 'bigint', (c) => c.notNull())
+        .addColumn('expires_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('throttle_attempts_counter').on('throttle_attempts').columns(['counter', 'attempted_at']).execute();
+      await db.schema.createIndex('throttle_attempts_expires').on('throttle_attempts').column('expires_at').execute();
+      // One row per counter, locked while an attempt on it is decided.
+      await db.schema
+        .createTable('throttle_counters')
+        .addColumn('counter', 'text', (c) => c.primaryKey())
+        .addColumn('expires_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('throttle_counters_expires').on('throttle_counters').column('expires_at').execute();
+      // Replaced by throttle_attempts. Its rows counted for one window at most: the upgrade forgets at most that.
+      await db.schema.dropTable('auth_failures').execute();
+
+      // Browsers that signed in before (the device cookie), each with a failure budget of its own.
+      await db.schema
+        .createTable('signin_devices')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('token_hash', 'text', (c) => c.notNull().unique())
+        .addColumn('account_id', 'text', (c) => c.notNull().references('accounts.id'))
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('expires_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('signin_devices_account').on('signin_devices').column('account_id').execute();
+      await db.schema.createIndex('signin_devices_expires').on('signin_devices').column('expires_at').execute();
+
+      // Serves the bounded count of pending, unexpired grants behind the cap on them.
+      await db.schema.createIndex('device_grants_status_expires').on('device_grants').columns(['status', 'expires_at']).execute();
+    },
+  },
 };
 
 /** Name of the newest migration: `/readyz` compares the database against it. */

@@ -52,12 +52,31 @@ export interface ApiKeysTable {
   revoked_reason: string | null;
 }
 
-export interface AuthFailuresTable {
+/** One attempt on a throttle counter (`throttle/`): a failure, or a reservation in progress. */
+export interface ThrottleAttemptsTable {
   id: string;
-  /** What was attempted against: `email:<normalized email>` or `device:<account id>`. */
-  subject: string;
-  ip: string;
+  /** `<purpose>:<subject>`, e.g. `signin_account:<normalized email>`, `signup_ip:<IP or IPv6 /64>`. */
+  counter: string;
+  attempted_at: number;
+  /** When the attempt leaves its counter's window; the sweep deletes it after. */
+  expires_at: number;
+}
+
+/** One row per throttle counter, only ever locked: attempts on a counter are decided one at a time. */
+export interface ThrottleCountersTable {
+  counter: string;
+  /** The end of the window of the counter's newest attempt; the sweep deletes the row after. */
+  expires_at: number;
+}
+
+/** A browser that signed in to the account before (the device cookie); it has a failure budget of its own. */
+export interface SigninDevicesTable {
+  id: string;
+  /** SHA-256 of the cookie value; the cookie value itself is never stored. */
+  token_hash: string;
+  account_id: string;
   created_at: number;
+  expires_at: number;
 }
 
 export interface AuditEventsTable {
@@ -198,7 +217,6 @@ export interface Database {
   accounts: AccountsTable;
   sessions: SessionsTable;
   api_keys: ApiKeysTable;
-  auth_failures: AuthFailuresTable;
   audit_events: AuditEventsTable;
   credential_invalidations: CredentialInvalidationsTable;
   predictions: PredictionsTable;
@@ -208,4 +226,7 @@ export interface Database {
   personal_access_tokens: PersonalAccessTokensTable;
   device_grants: DeviceGrantsTable;
   notifications: NotificationsTable;
+  throttle_attempts: ThrottleAttemptsTable;
+  throttle_counters: ThrottleCountersTable;
+  signin_devices: SigninDevicesTable;
 }

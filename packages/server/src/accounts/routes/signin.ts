@@ -1,6 +1,7 @@
 /**
- * POST /api/v1/auth/signin. Throttled per account and per IP before any password check.
- * An unknown email and a wrong password get the same 401, after the same argon2 work.
+ * POST /api/v1/auth/signin. Throttled before any password check (the attempt is reserved
+ * first, so a burst gets at most the limit checked). An unknown email and a wrong password
+ * get the same 401, after the same argon2 work.
  */
 
 import { recordAudit } from '../../audit/record.js';
@@ -11,17 +12,13 @@ import { openSession } from '../../auth/start-session.js';
 import type { AppContext } from '../../context.js';
 import { ApiError } from '../../http/errors.js';
 import { defineRoute } from '../../http/route.js';
-import { clearSubjectFailures, failureRetryAfter, recordFailure } from '../../throttle/attempt-throttle.js';
+import { releaseAttempt } from '../../throttle/repository.js';
+import { counterFor, reserveOrRefuse } from '../../throttle/throttle.js';
 import { findAccountByEmail, toAccountView } from '../repository.js';
 import { accountSchema, normalizeEmail, signinBodySchema } from '../schema.js';
+import { deviceCookie, findSigninDevice, readDeviceCookie, rememberSigninDevice } from '../signin-devices.js';
 
 const invalidCredentials = () => new ApiError('UNAUTHORIZED', 'Invalid email or password', { details: 'Check the email and password and try again' });
-
-const tooManyAttempts = (retryAfter: number) =>
-  new ApiError('RATE_LIMIT_EXCEEDED', 'Too many failed sign-in attempts', {
-    details: `Try again in ${retryAfter} seconds`,
-    headers: { 'retry-after': String(retryAfter) },
-  });
 
 export const signinRoute = (ctx: AppContext) =>
   defineRoute({
@@ -30,40 +27,47 @@ export const signinRoute = (ctx: AppContext) =>
     summary: 'Sign in',
     tag: 'Accounts',
     auth: 'none',
+    bodyLimit: ctx.config.publicBodyLimitBytes,
     body: signinBodySchema,
     response: { status: 200, schema: accountSchema, description: 'The account; the session cookie is set' },
     async handler({ body, request, reply }) {
       refuseCrossSite(ctx, request);
-      const emailNormalized = normalizeEmail(body.email);
-      const who = { subject: `email:${emailNormalized}`, ip: request.ip };
-      const limits = {
-        perSubject: ctx.config.signinMaxFailuresPerAccount,
-        perIp: ctx.config.signinMaxFailuresPerIp,
-        windowMs: ctx.config.signinWindowMs,
-      };
-      const retryAfter = await failureRetryAfter(ctx.store.db, who, limits, ctx.clock.now());
-      if (retryAfter !== undefined) throw tooManyAttempts(retryAfter);
-
-      const account = await findAccountByEmail(ctx.store.db, emailNormalized);
-      const passwordMatches = await ctx.passwords.verifyOrWaste(account?.password_hash, body.password);
+      const db = ctx.store.db;
       const now = ctx.clock.now();
-      const actor = { type: 'account' as const, id: account?.id ?? null, ip: request.ip, userAgent: userAgentOf(request) };
+      const emailNormalized = normalizeEmail(body.email);
+      const presentedDevice = readDeviceCookie(request.headers.cookie);
+      const deviceId = presentedDevice === undefined ? undefined : await findSigninDevice(db, presentedDevice, emailNormalized, now);
+      // Which budget this attempt spends. Failures past a limit cost a growing delay, never a
+      // lockout for the window; and a browser that has signed in to this account before (its
+      // device cookie) has a budget of its own. So a guesser, from any number of addresses,
+      // can slow down strangers to the account but never its owner in their own browser:
+      // the owner's counter holds only failures made with the owner's cookie.
+      const own = deviceId ? counterFor(ctx.config, 'signin_device', deviceId) : counterFor(ctx.config, 'signin_account', emailNormalized);
+      const counters = deviceId ? [own] : [own, counterFor(ctx.config, 'signin_ip', request.ip)];
+      const reservation = await reserveOrRefuse(db, counters, now, 'Too many failed sign-in attempts');
 
+      const account = await findAccountByEmail(db, emailNormalized);
+      const passwordMatches = await ctx.passwords.verifyOrWaste(account?.password_hash, body.password);
+      const actor = { type: 'account' as const, id: account?.id ?? null, ip: request.ip, userAgent: userAgentOf(request) };
       if (account === undefined || !passwordMatches) {
-        await recordFailure(ctx.store.db, who, limits.windowMs, now);
-        if (account !== undefined) {
-          await recordAudit(ctx.store.db, { accountId: account.id, type: 'auth.signin_failed', actor, at: now });
-        }
+        // The reservation stays: it is this failure's record on every counter.
+        if (account !== undefined) await recordAudit(db, { accountId: account.id, type: 'auth.signin_failed', actor, at: now });
         throw invalidCredentials();
       }
 
-      const sessionToken = await ctx.store.db.transaction().execute(async (trx) => {
-        const token = await openSession(ctx, trx, request, account.id);
+      const { sessionToken, deviceToken } = await db.transaction().execute(async (trx) => {
         await recordAudit(trx, { accountId: account.id, type: 'auth.signin', actor, at: now });
-        return token;
+        return {
+          sessionToken: await openSession(ctx, trx, request, account.id),
+          deviceToken: deviceId === undefined ? await rememberSigninDevice(trx, account.id, now) : undefined,
+        };
       });
-      await clearSubjectFailures(ctx.store.db, who.subject);
+      // The right password proves the account's (or this browser's) counter: it starts over.
+      // The IP's does not: a guesser signing in to an account of their own must not reset it.
+      await releaseAttempt(db, reservation, [own]);
+      // The session cookie first: a client that keeps a single cookie keeps the session.
       setSessionCookie(ctx, request, reply, sessionToken);
+      if (deviceToken !== undefined) reply.header('set-cookie', deviceCookie(deviceToken, request.protocol === 'https'));
       return toAccountView(account);
     },
   });

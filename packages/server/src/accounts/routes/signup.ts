@@ -1,4 +1,4 @@
-/** POST /api/v1/auth/signup: creates an account and signs it in (201, session cookie). */
+/** POST /api/v1/auth/signup: creates an account and signs it in (201, session cookie). Limited per client IP. */
 
 import { refuseCrossSite } from '../../auth/csrf.js';
 import { setSessionCookie } from '../../auth/session-cookie.js';
@@ -8,6 +8,7 @@ import { ApiError } from '../../http/errors.js';
 import { defineRoute } from '../../http/route.js';
 import { newId } from '../../store/ids.js';
 import { isUniqueViolation } from '../../store/store.js';
+import { counterFor, reserveOrRefuse } from '../../throttle/throttle.js';
 import { type AccountRow, findAccountByEmail, toAccountView } from '../repository.js';
 import { accountSchema, normalizeEmail, signupBodySchema } from '../schema.js';
 
@@ -20,13 +21,17 @@ export const signupRoute = (ctx: AppContext) =>
     summary: 'Sign up',
     tag: 'Accounts',
     auth: 'none',
+    bodyLimit: ctx.config.publicBodyLimitBytes,
     body: signupBodySchema,
     response: { status: 201, schema: accountSchema, description: 'The new account; the session cookie is set' },
     async handler({ body, request, reply }) {
       refuseCrossSite(ctx, request);
+      const now = ctx.clock.now();
+      // Every sign-up counts, taken email included (409s would otherwise probe for accounts
+      // for free), and it is never released: this limits creations, not failures.
+      await reserveOrRefuse(ctx.store.db, [counterFor(ctx.config, 'signup_ip', request.ip)], now, 'Too many sign-ups from this address');
       const emailNormalized = normalizeEmail(body.email);
       if (await findAccountByEmail(ctx.store.db, emailNormalized)) throw emailTaken();
-      const now = ctx.clock.now();
       const account: AccountRow = {
         id: newId('acct'),
         email: body.email,

@@ -8,6 +8,8 @@
  * Invariants: a grant is bound to the account that approves it; a device code yields at
  * most one token; wrong user codes are throttled per account; the token endpoint answers in
  * RFC 6749 §5.2 form. A token never mints a token: only a session can approve.
+ * Creating grants is public, so it is cheap to refuse: small bodies, a limit per client IP
+ * and a cap on pending grants over all clients, which keeps the table bounded.
  */
 import { z } from 'zod';
 import { publicOriginOf } from '../../auth/console-origin.js';
@@ -18,17 +20,19 @@ import { type AnyRoute, defineRoute } from '../../http/route.js';
 import { isoTime } from '../../http/values.js';
 import { commitCredentialChange } from '../../lifecycle/commit-credential-change.js';
 import { newId } from '../../store/ids.js';
-import { failureRetryAfter, recordFailure } from '../../throttle/attempt-throttle.js';
+import { releaseAttempt } from '../../throttle/repository.js';
+import { counterFor, reserveOrRefuse } from '../../throttle/throttle.js';
+import { isPlainDisplayText } from '../client-name.js';
 import { resolveExpiry } from '../decisions.js';
 import {
   DEVICE_CODE_LIFETIME_SECONDS,
   decidePoll,
   hashDeviceCode,
   newDeviceCode,
-  newUserCode,
   normalizeUserCode,
   POLL_INTERVAL_SECONDS,
 } from '../device-codes.js';
+import { countPendingGrants, deleteDeviceGrant, insertDeviceGrant } from '../device-grant-store.js';
 import { insertToken } from '../issue-token.js';
 import { LOGIN_DEFAULT_SCOPES, unknownScopes } from '../scopes.js';
 import { invalidScopes } from './create-token.js';
@@ -36,8 +40,8 @@ import { invalidScopes } from './create-token.js';
 /** Tokens from a device grant live this long, or less where the operator caps lifetimes. */
 const DEVICE_TOKEN_LIFETIME_DAYS = 90;
 const DEVICE_CODE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
-/** Wrong user codes an account may try per window before 429. */
-const USER_CODE_ATTEMPTS = 10;
+/** Past the cap on pending grants: about when to try again (grants leave the count as they are decided or expire). */
+const PENDING_CAP_RETRY_AFTER_SECONDS = 60;
 
 const scopeList = z
   .union([z.string().max(2000), z.array(z.string().max(64)).max(64)])
@@ -49,7 +53,7 @@ const deviceRequestSchema = z.object({
     .trim()
     .min(1)
     .max(100)
-    .regex(/^[^\p{Cc}]*$/u)
+    .refine(isPlainDisplayText, 'must not contain control, direction-changing or invisible characters')
     .default('Skytells CLI'),
   client_id: z.string().max(100).optional(),
   scopes: scopeList.optional(),
@@ -91,17 +95,9 @@ export const deviceGrantRoutes = (ctx: AppContext): AnyRoute[] => {
   };
 
   /** The pending, unexpired grant for a typed user code; throttles wrong codes per account. */
-  async function pendingGrant(accountId: string, ip: string, typed: string) {
+  async function pendingGrant(accountId: string, typed: string) {
     const now = ctx.clock.now();
-    const who = { subject: `device:${accountId}`, ip };
-    const limits = { perSubject: USER_CODE_ATTEMPTS, perIp: ctx.config.signinMaxFailuresPerIp, windowMs: ctx.config.signinWindowMs };
-    const retryAfter = await failureRetryAfter(ctx.store.db, who, limits, now);
-    if (retryAfter !== undefined) {
-      throw new ApiError('RATE_LIMIT_EXCEEDED', 'Too many wrong codes', {
-        details: `Try again in ${retryAfter} seconds`,
-        headers: { 'retry-after': String(retryAfter) },
-      });
-    }
+    const reservation = await reserveOrRefuse(ctx.store.db, [counterFor(ctx.config, 'device_code_account', accountId)], now, 'Too many wrong codes');
     const userCode = normalizeUserCode(typed);
     const grant =
       userCode === undefined
@@ -113,11 +109,14 @@ export const deviceGrantRoutes = (ctx: AppContext): AnyRoute[] => {
             .where('expires_at', '>', now)
             .executeTakeFirst();
     if (grant === undefined || grant.status !== 'pending') {
-      await recordFailure(ctx.store.db, who, limits.windowMs, now);
+      // The reservation stays as this wrong code's record.
       throw new ApiError('NOT_FOUND', 'No pending request with this code', {
         details: 'Check the code shown by the CLI; codes expire after 15 minutes',
       });
     }
+    // A right code is no failure, but it clears nothing: anyone can start a grant of their
+    // own, and its code must not buy a guesser a fresh budget.
+    await releaseAttempt(ctx.store.db, reservation);
     return grant;
   }
 
@@ -132,7 +131,7 @@ export const deviceGrantRoutes = (ctx: AppContext): AnyRoute[] => {
       response: { status: 200, schema: grantViewSchema, description: 'The request, decided' },
       async handler({ params, request }) {
         const session = requireSession(request);
-        const grant = await pendingGrant(session.accountId, request.ip, params.user_code);
+        const grant = await pendingGrant(session.accountId, params.user_code);
         const updated = await ctx.store.db
           .updateTable('device_grants')
           .set({ status: decision, account_id: session.accountId, approved_by_session: session.sessionId })
@@ -158,6 +157,7 @@ export const deviceGrantRoutes = (ctx: AppContext): AnyRoute[] => {
       tag: 'OAuth',
       auth: 'none',
       acceptsForm: true,
+      bodyLimit: ctx.config.publicBodyLimitBytes,
       body: deviceRequestSchema,
       response: { status: 200, schema: deviceAuthorizationSchema, description: 'Codes for the device and for the user' },
       async handler({ body, request }) {
@@ -165,26 +165,37 @@ export const deviceGrantRoutes = (ctx: AppContext): AnyRoute[] => {
         const unknown = unknownScopes(ctx.scopes, scopes);
         if (unknown.length > 0 || scopes.length === 0) throw invalidScopes(unknown.length ? unknown : ['(none)']);
         const now = ctx.clock.now();
+        // A creation, never released: the limit is on grants started, not on failures.
+        await reserveOrRefuse(ctx.store.db, [counterFor(ctx.config, 'device_grant_ip', request.ip)], now, 'Too many device logins from this address');
+        const id = newId('dev');
         const deviceCode = newDeviceCode();
-        const userCode = newUserCode();
-        await ctx.store.db
-          .insertInto('device_grants')
-          .values({
-            id: newId('dev'),
-            device_code_hash: hashDeviceCode(deviceCode),
-            user_code: userCode,
-            client_name: body.client_name,
-            scopes: scopes.join(' '),
-            status: 'pending',
-            account_id: null,
-            approved_by_session: null,
-            interval_seconds: POLL_INTERVAL_SECONDS,
-            last_polled_at: null,
-            token_id: null,
-            created_at: now,
-            expires_at: now + DEVICE_CODE_LIFETIME_SECONDS * 1000,
-          })
-          .execute();
+        const userCode = await insertDeviceGrant(ctx.store.db, {
+          id,
+          device_code_hash: hashDeviceCode(deviceCode),
+          client_name: body.client_name,
+          scopes: scopes.join(' '),
+          status: 'pending',
+          account_id: null,
+          approved_by_session: null,
+          interval_seconds: POLL_INTERVAL_SECONDS,
+          last_polled_at: null,
+          token_id: null,
+          created_at: now,
+          expires_at: now + DEVICE_CODE_LIFETIME_SECONDS * 1000,
+        });
+        if (userCode === undefined) throw new ApiError('SERVICE_UNAVAILABLE', 'No free user code could be drawn', { details: 'Try again' });
+        // The cap is checked after the insert has committed, counting this grant: of racing
+        // creations, the last to count sees all the others, so the cap holds on any number of
+        // instances. At the cap, racing creations may also refuse each other: that errs on the
+        // safe side, and the table stays bounded with no lock shared by every creation.
+        const cap = ctx.config.deviceGrantsMaxPending;
+        if ((await countPendingGrants(ctx.store.db, now, cap + 1)) > cap) {
+          await deleteDeviceGrant(ctx.store.db, id);
+          throw new ApiError('SERVICE_UNAVAILABLE', 'Too many device logins are pending', {
+            details: `Try again in ${PENDING_CAP_RETRY_AFTER_SECONDS} seconds`,
+            headers: { 'retry-after': String(PENDING_CAP_RETRY_AFTER_SECONDS) },
+          });
+        }
         const verificationUri = `${publicOriginOf(request, ctx.config.publicOrigin)}/device`;
         return {
           device_code: deviceCode,
@@ -203,6 +214,7 @@ export const deviceGrantRoutes = (ctx: AppContext): AnyRoute[] => {
       tag: 'OAuth',
       auth: 'none',
       acceptsForm: true,
+      bodyLimit: ctx.config.publicBodyLimitBytes,
       body: z.record(z.string(), z.unknown()),
       response: { status: 200, schema: tokenResponseSchema, description: 'The access token, issued once' },
       async handler({ body, reply }) {
@@ -284,7 +296,7 @@ export const deviceGrantRoutes = (ctx: AppContext): AnyRoute[] => {
       params: userCodeParams,
       response: { status: 200, schema: grantViewSchema, description: 'The pending request' },
       async handler({ params, request }) {
-        const grant = await pendingGrant(requireSession(request).accountId, request.ip, params.user_code);
+        const grant = await pendingGrant(requireSession(request).accountId, params.user_code);
         return {
           user_code: grant.user_code,
           client_name: grant.client_name,

@@ -3,6 +3,10 @@
  * replaces it. The signed-in user enters (or confirms) the code, sees the client and the
  * scopes it asks for, and approves or denies through the session-only API. The page may not
  * be framed (no clickjacking of the Approve button) and runs only its own script.
+ *
+ * A code that arrives in the link (`?user_code=`) is only a suggestion: a phishing link
+ * carries the attacker's code. The page shows it and looks nothing up until the user says it
+ * matches the code in their terminal, and shows it again beside Approve.
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
@@ -14,13 +18,13 @@ const show = (id) => { for (const s of document.querySelectorAll('section')) s.h
 const api = (method, path, body) => fetch(path, { method, credentials: 'same-origin',
   headers: body ? { 'content-type': 'application/json' } : {}, body: body ? JSON.stringify(body) : undefined })
   .then(async (r) => ({ status: r.status, body: await r.json().catch(() => ({})) }));
-let code = new URLSearchParams(location.search).get('user_code') || '';
-$('code').value = code;
+let code = '';
 async function lookUp() {
-  code = $('code').value.trim();
   const r = await api('GET', '/api/oauth/device/' + encodeURIComponent(code));
   if (r.status === 401) return show('signin');
   if (r.status !== 200) { $('error').textContent = r.body.error ? r.body.error.message : 'Something went wrong'; return show('enter'); }
+  code = r.body.user_code;
+  $('confirm-code').textContent = code;
   $('client').textContent = r.body.client_name;
   $('scopes').replaceChildren(...r.body.scopes.map((s) => Object.assign(document.createElement('li'), { textContent: s })));
   show('confirm');
@@ -31,15 +35,18 @@ async function decide(action) {
     : (r.body.error ? r.body.error.message : 'Something went wrong');
   show('result');
 }
-$('enter-form').onsubmit = (e) => { e.preventDefault(); lookUp(); };
+$('enter-form').onsubmit = (e) => { e.preventDefault(); code = $('code').value.trim(); lookUp(); };
 $('signin-form').onsubmit = async (e) => {
   e.preventDefault();
   const r = await api('POST', '/api/v1/auth/signin', { email: $('email').value, password: $('password').value });
   if (r.status === 200) lookUp(); else $('signin-error').textContent = r.body.error ? r.body.error.message : 'Sign-in failed';
 };
+$('matches').onclick = () => lookUp();
+$('mismatch').onclick = () => { code = ''; $('code').value = ''; show('enter'); };
 $('approve').onclick = () => decide('approve');
 $('deny').onclick = () => decide('deny');
-if (code) lookUp(); else show('enter');
+const linked = new URLSearchParams(location.search).get('user_code');
+if (linked) { code = linked; $('check-code').textContent = linked; show('check'); } else show('enter');
 `;
 
 const PAGE = `<!doctype html>
@@ -52,12 +59,16 @@ button.secondary{background:#eee;border:1px solid #ccc}.error{color:#b00020}code
 <section id="enter" hidden><p>Enter the code shown by <code>skytells login</code>.</p>
 <form id="enter-form"><input id="code" autocomplete="off" placeholder="BCDF-GHJK" aria-label="Code"><button>Continue</button></form>
 <p id="error" class="error" role="alert"></p></section>
+<section id="check" hidden><p>Check that this code is the one shown in your terminal by <code>skytells login</code>:</p>
+<p><code id="check-code"></code></p>
+<button id="matches">It matches</button><button id="mismatch" class="secondary">It does not match</button></section>
 <section id="signin" hidden><p>Sign in to approve this login.</p>
 <form id="signin-form"><input id="email" type="email" placeholder="Email" autocomplete="username" aria-label="Email">
 <input id="password" type="password" placeholder="Password" autocomplete="current-password" aria-label="Password"><button>Sign in</button></form>
 <p id="signin-error" class="error" role="alert"></p></section>
-<section id="confirm" hidden><p><strong id="client"></strong> asks for a personal access token with these scopes:</p><ul id="scopes"></ul>
-<p>Approve only if you started this login yourself.</p>
+<section id="confirm" hidden><p>Code <code id="confirm-code"></code></p>
+<p><strong id="client"></strong> asks for a personal access token with these scopes:</p><ul id="scopes"></ul>
+<p>Approve only if you started this login yourself and the code above is the one in your terminal.</p>
 <button id="approve">Approve</button><button id="deny" class="secondary">Deny</button></section>
 <section id="result" hidden><p id="done"></p></section>
 <script>${SCRIPT}</script></body></html>`;
