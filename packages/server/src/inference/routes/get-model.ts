@@ -16,6 +16,7 @@ export const getModelRoute = (ctx: AppContext) =>
     auth: 'inference',
     params: z.object({ slug: z.string().min(1).max(100) }),
     response: { status: 200, schema: modelSchema, description: 'The model, including input_schema' },
+    errors: { MODEL_NOT_FOUND: 'No model with this slug in the catalogue' },
     async handler({ params }) {
       const model = ctx.catalogue.get(params.slug);
       if (model === undefined) throw modelNotFound();

@@ -8,7 +8,7 @@ import { modelSummarySchema } from '../schema.js';
 
 export const listModelsRoute = (models: readonly Model[]) => {
   const page = (query: PageQuery) => pageOf(models.slice(offsetOf(query), offsetOf(query) + query.per_page).map(summaryOf), models.length, query);
-  const defaultPage = new PreSerialized(JSON.stringify(page(pageQuerySchema.parse({}))));
+  const defaultPage = PreSerialized.of(page(pageQuerySchema.parse({})));
   return defineRoute({
     method: 'GET',
     url: '/v1/models',

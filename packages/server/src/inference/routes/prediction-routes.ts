@@ -43,6 +43,7 @@ export const predictionRoutes = (ctx: AppContext): AnyRoute[] => [
     auth: 'inference',
     params: idParamsSchema,
     response: { status: 200, schema: predictionSchema, description: 'The prediction' },
+    errors: { NOT_FOUND: 'No prediction with this id in the account' },
     async handler({ params, request }) {
       const row = await findPrediction(ctx.store.db, requireCredential(request).accountId, params.id);
       if (row === undefined) throw notFound('Prediction');
@@ -57,6 +58,7 @@ export const predictionRoutes = (ctx: AppContext): AnyRoute[] => [
     auth: 'inference',
     params: idParamsSchema,
     response: { status: 200, schema: predictionSchema, description: 'The canceled prediction' },
+    errors: { NOT_FOUND: 'No prediction with this id in the account', CONFLICT: 'The prediction has finished already' },
     async handler({ params, request }) {
       const accountId = requireCredential(request).accountId;
       const row = await findPrediction(ctx.store.db, accountId, params.id);
@@ -78,6 +80,7 @@ export const predictionRoutes = (ctx: AppContext): AnyRoute[] => [
     auth: 'inference',
     params: idParamsSchema,
     response: { status: 200, schema: deletedPredictionSchema, description: 'Deleted; a repeat answers the same' },
+    errors: { NOT_FOUND: 'No prediction with this id in the account' },
     async handler({ params, request }) {
       const deleted = await markDeleted(ctx.store.db, requireCredential(request).accountId, params.id, ctx.clock.now());
       if (!deleted) throw notFound('Prediction');

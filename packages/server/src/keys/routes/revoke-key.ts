@@ -24,6 +24,7 @@ export const revokeKeyRoute = (ctx: AppContext) =>
     scopes: ['keys.write'],
     params: idParamsSchema,
     response: { status: 200, schema: apiKeySchema, description: 'The revoked key; a repeat answers the same' },
+    errors: { NOT_FOUND: 'No API key with this id in the account' },
     async handler({ params, request }) {
       const { accountId } = requireAccount(request);
       const now = ctx.clock.now();

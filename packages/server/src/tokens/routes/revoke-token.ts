@@ -21,6 +21,7 @@ export const revokeTokenRoute = (ctx: AppContext) =>
     scopes: ['tokens.write'],
     params: idParamsSchema,
     response: { status: 200, schema: tokenSchema, description: 'The revoked token; a repeat answers the same' },
+    errors: { NOT_FOUND: 'No token with this id in the account' },
     async handler({ params, request }) {
       const { accountId } = requireAccount(request);
       const now = ctx.clock.now();

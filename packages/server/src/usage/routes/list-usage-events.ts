@@ -30,6 +30,7 @@ export const listUsageEventsRoute = (ctx: AppContext) =>
     scopes: ['usage.read'],
     query: usageEventsQuerySchema,
     response: { status: 200, schema: usageEventsPageSchema, description: 'A page of events, newest first; pass next_cursor for the next' },
+    errors: { INVALID_INPUT: '`from` is not before `to`, or `cursor` is not a `next_cursor` this server gave' },
     async handler({ query, request }) {
       const range = { accountId: requireAccount(request).accountId, ...rangeOf(query, ctx.clock.now()), credentialId: query.key_id };
       const cursor = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
