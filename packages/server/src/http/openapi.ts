@@ -87,10 +87,13 @@ function parameters(schema: z.ZodType | undefined, location: 'path' | 'query') {
 /** Every answer of `route`, keyed by status, with `default` for the unexpected 500. */
 function responses(route: AnyRoute): Record<string, JsonSchema> {
   const tokenAuthenticated = route.auth === 'account' || route.auth === 'inference';
-  // A valid token is known before the route's own answer: every answer after authentication
-  // says when it expires, a 403 too (a session route refuses a valid token with 403).
+  // Every answer to a valid token says when it expires: all but those refusing the credential
+  // (401, and the inference 503 when it cannot be verified); on session routes, only the 403
+  // that refuses a valid token.
   const tokenHeader = (status: number) =>
-    (tokenAuthenticated && status !== 401) || (route.auth === 'session' && status === 403) ? header('x-token-expires-at') : {};
+    (tokenAuthenticated && status !== 401 && !(route.auth === 'inference' && status === 503)) || (route.auth === 'session' && status === 403)
+      ? header('x-token-expires-at')
+      : {};
   const { response } = route;
   const answers: Record<string, JsonSchema> = {
     [response.status]: {

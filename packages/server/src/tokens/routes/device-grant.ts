@@ -73,6 +73,12 @@ const tokenResponseSchema = z.object({
   expires_at: z.string().nullable(),
 });
 
+/** The poll (RFC 8628 §3.4). Loose on purpose: a wrong value gets an RFC 6749 error, not the envelope. */
+const tokenRequestSchema = z.looseObject({
+  grant_type: z.unknown().meta({ description: `${DEVICE_CODE_GRANT}, the only grant type served` }),
+  device_code: z.unknown().meta({ description: 'The device_code that POST /api/oauth/device gave' }),
+});
+
 /** RFC 6749 §5.2, with the device-grant codes of RFC 8628 §3.5: how the token endpoint refuses. */
 const oauthErrorSchema = z.object({
   error: z.enum([
@@ -223,7 +229,7 @@ export const deviceGrantRoutes = (ctx: AppContext): AnyRoute[] => {
       tag: 'OAuth',
       auth: 'none',
       acceptsForm: true,
-      body: z.record(z.string(), z.unknown()),
+      body: tokenRequestSchema,
       response: { status: 200, schema: tokenResponseSchema, description: 'The access token, issued once' },
       otherResponses: {
         400: {

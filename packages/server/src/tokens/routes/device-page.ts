@@ -78,7 +78,8 @@ export const devicePageRoute = () =>
       contentType: 'text/html; charset=utf-8',
       headers: {
         'content-security-policy': "Only the page's own script runs; it may not be framed, submit forms elsewhere or connect to another origin",
-        'x-frame-options': 'DENY',
+        'x-frame-options': 'DENY: never framed',
+        'cache-control': 'no-store',
       },
     },
     async handler({ reply }) {
