@@ -1,4 +1,4 @@
-/** POST /api/v1/tokens: a console session creates a token. No token can (INTERFACE §1). */
+/** POST /api/v1/tokens: a console session creates a token. No token can (docs/credentials.md). */
 
 import { actorOf, requireSession } from '../../auth/principal.js';
 import type { AppContext } from '../../context.js';
