@@ -75,8 +75,14 @@ const tokenResponseSchema = z.object({
 
 /** The poll (RFC 8628 §3.4). Loose on purpose: a wrong value gets an RFC 6749 error, not the envelope. */
 const tokenRequestSchema = z.looseObject({
-  grant_type: z.unknown().optional().meta({ description: `\`${DEVICE_CODE_GRANT}\`; anything else answers unsupported_grant_type` }),
-  device_code: z.unknown().optional().meta({ description: 'The device_code that POST /api/oauth/device gave; missing or not a string answers invalid_request' }),
+  grant_type: z
+    .unknown()
+    .optional()
+    .meta({ description: `\`${DEVICE_CODE_GRANT}\`; anything else answers unsupported_grant_type` }),
+  device_code: z
+    .unknown()
+    .optional()
+    .meta({ description: 'The device_code that POST /api/oauth/device gave; missing or not a string answers invalid_request' }),
 });
 
 /** RFC 6749 §5.2, with the device-grant codes of RFC 8628 §3.5: how the token endpoint refuses. */
