@@ -78,6 +78,18 @@ describe('answerProblem', () => {
     assert.equal(answerProblem(route, json(403, scopes, { 'x-accepted-scopes': 'tokens.write' })), undefined);
   });
 
+  test('refuses error headers the route does not declare for that error', () => {
+    const headers = { 'retry-after': '1' };
+    assert.match(
+      answerProblem(route, json(403, envelope('FORBIDDEN'), headers)) ?? '',
+      /error FORBIDDEN with headers it does not declare: retry-after/,
+    );
+    assert.match(
+      answerProblem(route, json(422, envelope('INVALID_INPUT'), { 'x-accepted-scopes': 'a' })) ?? '',
+      /does not declare: x-accepted-scopes/,
+    );
+  });
+
   test('checks text answers against their declared content type and schema', () => {
     const page = defineRoute({
       method: 'GET',

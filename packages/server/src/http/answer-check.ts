@@ -8,9 +8,9 @@
  * Production never runs it.
  */
 import type { z } from 'zod';
-import { type ErrorId, errorEnvelopeSchema } from './errors.js';
+import { errorEnvelopeSchema } from './errors.js';
 import { mediaTypeOf } from './openapi.js';
-import type { AnyRoute } from './route.js';
+import type { AnyRoute, ErrorHeader } from './route.js';
 import { errorsOf } from './route-errors.js';
 
 export interface SentAnswer {
@@ -21,6 +21,7 @@ export interface SentAnswer {
 }
 
 const JSON_MEDIA_TYPE = 'application/json';
+const ERROR_HEADERS: readonly ErrorHeader[] = ['retry-after', 'x-accepted-scopes'];
 
 /** Paths of fields in `sent` that the schema's parse of it (`kept`) dropped as unknown. */
 export function undeclaredPaths(sent: unknown, kept: unknown, path = ''): string[] {
@@ -54,11 +55,17 @@ function envelopeProblem(route: AnyRoute, answer: SentAnswer, body: unknown): st
   if (!envelope.success) return 'a body that is not the error envelope';
   const { error_id: id, http_status: httpStatus } = envelope.data.error;
   if (httpStatus !== answer.status) return `an envelope whose http_status is ${httpStatus}`;
-  if (id !== 'INTERNAL_ERROR' && !errorsOf(route).has(id)) return `error ${id}, which it does not declare`;
-  const needs: Partial<Record<ErrorId, string>> = { RATE_LIMIT_EXCEEDED: 'retry-after' };
-  const header = needs[id] ?? ('accepted_scopes' in envelope.data.error ? 'x-accepted-scopes' : undefined);
-  if (header !== undefined && answer.headers[header] === undefined) return `error ${id} without its ${header} header`;
-  return undefined;
+  if (id === 'INTERNAL_ERROR') return undefined;
+  const reasons = errorsOf(route).get(id);
+  if (reasons === undefined) return `error ${id}, which it does not declare`;
+  // A throttle always says when to come back; a scope refusal names the scopes in its header too.
+  if (id === 'RATE_LIMIT_EXCEEDED' && answer.headers['retry-after'] === undefined) return `error ${id} without its retry-after header`;
+  if ('accepted_scopes' in envelope.data.error && answer.headers['x-accepted-scopes'] === undefined) {
+    return `error ${id} without its x-accepted-scopes header`;
+  }
+  const declared = reasons.flatMap((reason) => reason.headers);
+  const undeclared = ERROR_HEADERS.filter((name) => answer.headers[name] !== undefined && !declared.includes(name));
+  return undeclared.length > 0 ? `error ${id} with headers it does not declare: ${undeclared.join(', ')}` : undefined;
 }
 
 function problemOf(route: AnyRoute, answer: SentAnswer): string | undefined {

@@ -37,7 +37,7 @@ interface Response {
   description: string;
   headers?: Record<string, unknown>;
   content: Record<string, Content>;
-  'x-error-ids'?: Record<string, string[]>;
+  'x-error-ids'?: Record<string, Array<{ when: string; headers: string[] }>>;
 }
 
 interface Operation {
@@ -177,7 +177,9 @@ function renderOperation(method: string, path: string, operation: Operation): st
     }
     const headers = headerNames(response).map(code).join(', ');
     const ids = response['x-error-ids'];
-    for (const [id, whens] of Object.entries(ids ?? {})) errors.push([status, code(id), whens.join('; '), headers]);
+    for (const [id, reasons] of Object.entries(ids ?? {})) {
+      errors.push(...reasons.map((reason) => [status, code(id), reason.when, reason.headers.map(code).join(', ')]));
+    }
     // The main answer, or another one beside the envelope (the OAuth errors) listed first in anyOf.
     for (const [mediaType, { schema }] of Object.entries(response.content)) {
       const body = ids === undefined ? schema : schema.anyOf?.[0];

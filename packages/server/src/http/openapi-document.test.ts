@@ -103,6 +103,7 @@ describe('buildOpenApiDocument', () => {
     const session = buildOpenApiDocument([declare('GET', 'session')], '1').paths['/things/{id}']!.get as any;
     assert.deepEqual(session.security, [{ sessionCookie: [] }]);
     assert.equal(session['x-required-scopes'], undefined);
+    assert.equal(session.responses['403'].headers['x-accepted-scopes'], undefined, 'a session holds every scope');
     assert.ok(session.responses['403'].headers['x-token-expires-at'], 'a session route refuses a valid token with 403');
     assert.equal(session.responses['200'].headers['x-token-expires-at'], undefined);
   });

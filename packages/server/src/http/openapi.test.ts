@@ -60,6 +60,9 @@ describe('/api/openapi.json', () => {
     assert.deepEqual(Object.keys(signin['401']['x-error-ids']), ['UNAUTHORIZED']);
     const createKey = document.paths['/api/v1/keys'].post.responses;
     assert.ok(createKey['403'].headers['x-accepted-scopes']);
+    const rotate = document.paths['/api/v1/tokens/{id}/rotate'].post.responses['403'];
+    assert.ok(rotate.headers['x-accepted-scopes'], 'a session route that refuses wider scopes names the accepted ones');
+    assert.equal(document.paths['/api/v1/account/password'].post.responses['403'].headers['x-accepted-scopes'], undefined);
     assert.ok(createKey['201'].headers['x-token-expires-at']);
     assert.ok(document.paths['/api/v1/keys/{id}'].get.responses['404']);
     assert.ok(document.paths['/readyz'].get.responses['503']);

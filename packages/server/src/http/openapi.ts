@@ -8,7 +8,7 @@
 import { z } from 'zod';
 import { ERROR_STATUS, type ErrorId, errorEnvelopeSchema } from './errors.js';
 import type { AnyRoute } from './route.js';
-import { errorsOf } from './route-errors.js';
+import { type ErrorReason, errorsOf } from './route-errors.js';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -51,7 +51,8 @@ const HEADERS: Record<string, JsonSchema> = {
   },
   allow: { description: 'The methods this path accepts, comma-separated', schema: { type: 'string' } },
 };
-const header = (name: keyof typeof HEADERS) => ({ [name]: { $ref: `#/components/headers/${name}` } });
+/** References to headers described once, in components. */
+const headers = (...names: Array<keyof typeof HEADERS>) => Object.fromEntries(names.map((name) => [name, { $ref: `#/components/headers/${name}` }]));
 const ENVELOPE = { $ref: '#/components/schemas/ErrorEnvelope' };
 
 function security(route: AnyRoute): Array<Record<string, string[]>> {
@@ -92,14 +93,14 @@ function responses(route: AnyRoute): Record<string, JsonSchema> {
   // that refuses a valid token.
   const tokenHeader = (status: number) =>
     (tokenAuthenticated && status !== 401 && !(route.auth === 'inference' && status === 503)) || (route.auth === 'session' && status === 403)
-      ? header('x-token-expires-at')
+      ? headers('x-token-expires-at')
       : {};
   const { response } = route;
   const answers: Record<string, JsonSchema> = {
     [response.status]: {
       description: response.description,
       headers: {
-        ...header('x-request-id'),
+        ...headers('x-request-id'),
         ...Object.fromEntries(
           Object.entries(response.headers ?? {}).map(([name, description]) => [name, { description, schema: { type: 'string' } }]),
         ),
@@ -111,23 +112,22 @@ function responses(route: AnyRoute): Record<string, JsonSchema> {
   for (const [status, other] of Object.entries(route.otherResponses ?? {})) {
     answers[status] = {
       description: other.description,
-      headers: header('x-request-id'),
+      headers: headers('x-request-id'),
       content: { 'application/json': { schema: toSchema(other.schema, 'output') } },
     };
   }
 
-  const byStatus = new Map<number, Array<[ErrorId, readonly string[]]>>();
-  for (const [id, whens] of errorsOf(route)) byStatus.set(ERROR_STATUS[id], [...(byStatus.get(ERROR_STATUS[id]) ?? []), [id, whens]]);
+  const byStatus = new Map<number, Array<[ErrorId, readonly ErrorReason[]]>>();
+  for (const [id, reasons] of errorsOf(route)) byStatus.set(ERROR_STATUS[id], [...(byStatus.get(ERROR_STATUS[id]) ?? []), [id, reasons]]);
   for (const [status, errors] of [...byStatus].sort(([a], [b]) => a - b)) {
-    const description = errors.map(([id, whens]) => `\`${id}\`: ${whens.join('; ')}`).join('. ');
+    const description = errors.map(([id, reasons]) => `\`${id}\`: ${reasons.map((reason) => reason.when).join('; ')}`).join('. ');
     const other = answers[status] as { description: string; content: { 'application/json': { schema: JsonSchema } } } | undefined;
     answers[status] = {
       description: other ? `${other.description}. As an error envelope: ${description}` : description,
+      // Each error id with its reasons and the headers each reason's answer carries.
       'x-error-ids': Object.fromEntries(errors),
       headers: {
-        ...header('x-request-id'),
-        ...(status === 429 || (status === 503 && route.auth === 'inference') ? header('retry-after') : {}),
-        ...(status === 403 && tokenAuthenticated ? header('x-accepted-scopes') : {}),
+        ...headers('x-request-id', ...errors.flatMap(([, reasons]) => reasons.flatMap((reason) => reason.headers))),
         ...tokenHeader(status),
       },
       content: { 'application/json': { schema: other ? { anyOf: [other.content['application/json'].schema, ENVELOPE] } : ENVELOPE } },
@@ -135,7 +135,7 @@ function responses(route: AnyRoute): Record<string, JsonSchema> {
   }
   answers.default = {
     description: '`INTERNAL_ERROR`: an unexpected failure, logged under the request id',
-    headers: header('x-request-id'),
+    headers: headers('x-request-id'),
     content: { 'application/json': { schema: ENVELOPE } },
   };
   return answers;
@@ -186,7 +186,7 @@ export function buildOpenApiDocument(routes: readonly AnyRoute[], version: strin
       responses: {
         MethodNotAllowed: {
           description: '`METHOD_NOT_ALLOWED`: the path exists, but not with this method (any path this document lists)',
-          headers: { ...header('x-request-id'), ...header('allow') },
+          headers: headers('x-request-id', 'allow'),
           content: { 'application/json': { schema: ENVELOPE } },
         },
       },

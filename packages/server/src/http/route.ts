@@ -74,11 +74,17 @@ export interface OtherResponse<S extends z.ZodType = z.ZodType> {
 
 export type OtherResponses = { readonly [status: number]: OtherResponse };
 
+/** Headers an error envelope may carry; `retry-after` goes with every RATE_LIMIT_EXCEEDED. */
+export type ErrorHeader = 'retry-after' | 'x-accepted-scopes';
+
+/** When the route answers an error, and the headers that answer carries, if any. */
+export type DeclaredError = string | { when: string; headers: readonly ErrorHeader[] };
+
 /**
  * Error envelopes this route answers beyond those its auth, method and inputs imply (see
- * `errorsOf`): error id → when.
+ * `errorsOf` in route-errors.ts): error id → when.
  */
-export type DeclaredErrors = { readonly [id in ErrorId]?: string };
+export type DeclaredErrors = { readonly [id in ErrorId]?: DeclaredError };
 
 type AnswerOf<O> = { [K in keyof O]: K extends number ? (O[K] extends OtherResponse<infer S> ? Answer<K, z.output<S>> : never) : never }[keyof O];
 

@@ -102,7 +102,10 @@ export const rotateTokenRoutes = (ctx: AppContext): AnyRoute[] => [
     errors: {
       NOT_FOUND: 'No active token with this id in the account',
       CONFLICT: 'The token was rotated already: rotate its successor',
-      FORBIDDEN: 'The new scopes are not a subset of the old ones (`x-accepted-scopes` names those allowed)',
+      FORBIDDEN: {
+        when: 'The new scopes are not a subset of the old ones (`x-accepted-scopes` names those allowed)',
+        headers: ['x-accepted-scopes'],
+      },
       INVALID_INPUT: 'The new expiry is beyond the lifetime cap, or absent where the operator requires one',
     },
     async handler({ params, body, request }) {
