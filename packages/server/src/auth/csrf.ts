@@ -1,5 +1,5 @@
 /**
- * Cross-site request forgery defence (INTERFACE §4). A state-changing request that a
+ * Cross-site request forgery defence (docs/credentials.md). A state-changing request that a
  * session cookie authenticates must prove it came from our own origin: an `Origin` equal
  * to the public origin, or `Sec-Fetch-Site: same-origin`. Requests without a cookie (sign-in,
  * sign-up) are refused only on positive evidence of another site.

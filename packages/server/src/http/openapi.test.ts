@@ -58,4 +58,35 @@ describe('/api/openapi.json', () => {
     assert.equal(perPage.schema.maximum, 100);
     assert.deepEqual(document.paths['/v1/models'].get.security, [{ apiKey: [] }, { bearerToken: ['inference'] }]);
   });
+
+  test('the answers routes really give beyond their main one are in it', async () => {
+    const { body: document } = await t.client().get('/api/openapi.json');
+    const poll = document.paths['/api/oauth/token'].post;
+    assert.deepEqual(Object.keys(poll.requestBody.content), ['application/json', 'application/x-www-form-urlencoded']);
+    const form = poll.requestBody.content['application/x-www-form-urlencoded'].schema;
+    assert.ok(form.properties.grant_type && form.properties.device_code);
+    const [oauthError] = poll.responses['400'].content['application/json'].schema.anyOf;
+    assert.ok(oauthError.properties.error.enum.includes('authorization_pending'));
+    assert.ok(oauthError.properties.error.enum.includes('slow_down'));
+    assert.ok(document.paths['/api/oauth/device'].post.requestBody.content['application/x-www-form-urlencoded']);
+
+    const page = document.paths['/device'].get.responses['200'];
+    assert.deepEqual(Object.keys(page.content), ['text/html']);
+    assert.ok(page.headers['content-security-policy']);
+    assert.deepEqual(Object.keys(document.paths['/metrics'].get.responses['200'].content), ['text/plain']);
+
+    const signin = document.paths['/api/v1/auth/signin'].post.responses;
+    assert.ok(signin['200'].headers['set-cookie']);
+    assert.ok(signin['429'].headers['retry-after']);
+    assert.deepEqual(Object.keys(signin['401']['x-error-ids']), ['UNAUTHORIZED']);
+    const createKey = document.paths['/api/v1/keys'].post.responses;
+    assert.ok(createKey['403'].headers['x-accepted-scopes']);
+    const rotate = document.paths['/api/v1/tokens/{id}/rotate'].post.responses['403'];
+    assert.ok(rotate.headers['x-accepted-scopes'], 'a session route that refuses wider scopes names the accepted ones');
+    assert.equal(document.paths['/api/v1/account/password'].post.responses['403'].headers['x-accepted-scopes'], undefined);
+    assert.ok(createKey['201'].headers['x-token-expires-at']);
+    assert.ok(document.paths['/api/v1/keys/{id}'].get.responses['404']);
+    assert.ok(document.paths['/readyz'].get.responses['503']);
+    assert.ok(document.components.responses.MethodNotAllowed.headers.allow);
+  });
 });

@@ -3,11 +3,10 @@
  * `/readyz` answers 503 until every check passes, so a load balancer can route on it.
  */
 
-import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../context.js';
 import { ApiError } from '../http/errors.js';
-import { buildOpenApiDocument } from '../http/openapi.js';
+import { buildOpenApiDocument, type OpenApiDocument } from '../http/openapi.js';
 import { type AnyRoute, defineRoute, PreSerialized } from '../http/route.js';
 
 export type ReadinessCheck = () => Promise<boolean>;
@@ -23,7 +22,7 @@ export function opsRoutes(
   allRoutes: () => readonly AnyRoute[],
   version: string,
 ): AnyRoute[] {
-  let openApiJson: PreSerialized | undefined;
+  let openApiJson: PreSerialized<OpenApiDocument> | undefined;
   return [
     defineRoute({
       method: 'GET',
@@ -41,6 +40,7 @@ export function opsRoutes(
       tag: 'Operations',
       auth: 'none',
       response: { status: 200, schema: readinessSchema, description: 'Ready to serve' },
+      errors: { SERVICE_UNAVAILABLE: 'A check fails; `error.checks` names each check and its state' },
       async handler() {
         const results = await Promise.all(Object.entries(checks).map(async ([name, check]) => [name, await check().catch(() => false)] as const));
         const failing = results.filter(([, ok]) => !ok).map(([name]) => name);
@@ -59,12 +59,18 @@ export function opsRoutes(
       summary: 'Prometheus metrics (loopback only unless METRICS_PUBLIC is set)',
       tag: 'Operations',
       auth: 'none',
-      response: { status: 200, schema: z.string(), description: 'Prometheus text exposition format' },
-      async handler({ request }: { request: FastifyRequest }) {
+      response: {
+        status: 200,
+        schema: z.string(),
+        description: 'Prometheus text exposition format',
+        contentType: 'text/plain; version=0.0.4; charset=utf-8',
+      },
+      errors: { FORBIDDEN: 'The peer is not on loopback and METRICS_PUBLIC is not set' },
+      async handler({ request }) {
         if (!ctx.config.metricsPublic && !isLoopback(request.socket.remoteAddress)) {
           throw new ApiError('FORBIDDEN', 'Metrics are served to loopback only', { details: 'Set METRICS_PUBLIC=true to serve them to other hosts' });
         }
-        return new PreSerialized(ctx.metrics.render(), 'text/plain; version=0.0.4; charset=utf-8');
+        return ctx.metrics.render();
       },
     }),
     defineRoute({
@@ -75,7 +81,7 @@ export function opsRoutes(
       auth: 'none',
       response: { status: 200, schema: z.record(z.string(), z.unknown()), description: 'OpenAPI 3.1' },
       async handler() {
-        openApiJson ??= new PreSerialized(JSON.stringify(buildOpenApiDocument(allRoutes(), version)));
+        openApiJson ??= PreSerialized.of(buildOpenApiDocument(allRoutes(), version));
         return openApiJson;
       },
     }),

@@ -12,6 +12,9 @@ import { type RunningServer, startServer } from '../server.js';
 import { TestClient } from './client.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
 
+/** Every server a test starts checks each of its answers against its route's declaration. */
+process.env.SKYTELLS_CHECK_ANSWERS = '1';
+
 export interface TestServer {
   server: RunningServer;
   db: TestDatabase;
@@ -67,7 +70,7 @@ export interface ServerProcess {
 /** Runs `node dist/main.js` with `env`, resolving once it logs that it listens. */
 export async function spawnServer(env: Record<string, string>): Promise<ServerProcess> {
   const child = spawn(process.execPath, [MAIN], {
-    env: { PATH: process.env.PATH ?? '', PORT: '0', ...env },
+    env: { PATH: process.env.PATH ?? '', PORT: '0', SKYTELLS_CHECK_ANSWERS: '1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

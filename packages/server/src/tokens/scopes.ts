@@ -1,5 +1,5 @@
 /**
- * The scope catalogue (INTERFACE §2) and the rule that decides whether a token may act.
+ * The scope catalogue (docs/credentials.md, "Scopes") and the rule that decides whether a token may act.
  * Scopes for other services (projects, deployments) are carried and reported, not enforced
  * here. A console session holds every scope; a token holds exactly its own.
  */

@@ -1,6 +1,6 @@
 /**
  * Money is an integer count of nanodollars (10^-9 USD) inside the server and a decimal
- * string at its edges (INTERFACE §4). No floating point touches a charge.
+ * string at its edges (docs/api.md, "Values"). No floating point touches a charge.
  */
 const NANOS_PER_USD = 1_000_000_000n;
 

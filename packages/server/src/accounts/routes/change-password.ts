@@ -29,6 +29,10 @@ export const changePasswordRoute = (ctx: AppContext) =>
     bodyLimit: ctx.config.publicBodyLimitBytes,
     body: changePasswordBodySchema,
     response: { status: 200, schema: accountSchema, description: 'The account; its other sessions are ended' },
+    errors: {
+      FORBIDDEN: 'The current password is wrong',
+      INVALID_INPUT: 'The new password is too weak (three or fewer different characters, or contains the email)',
+    },
     async handler({ body, request }) {
       const principal = requireSession(request);
       const account = await findAccountById(ctx.store.db, principal.accountId);

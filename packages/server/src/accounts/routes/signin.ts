@@ -29,7 +29,17 @@ export const signinRoute = (ctx: AppContext) =>
     auth: 'none',
     bodyLimit: ctx.config.publicBodyLimitBytes,
     body: signinBodySchema,
-    response: { status: 200, schema: accountSchema, description: 'The account; the session cookie is set' },
+    response: {
+      status: 200,
+      schema: accountSchema,
+      description: 'The account; the session cookie is set',
+      headers: { 'set-cookie': 'The session cookie `skytells_session` (HttpOnly, SameSite=Lax)' },
+    },
+    errors: {
+      UNAUTHORIZED: 'Wrong email or password; an unknown email gets the same answer',
+      FORBIDDEN: 'Sent from another site (`Origin` or `Sec-Fetch-Site` says so)',
+      RATE_LIMIT_EXCEEDED: 'Too many failed sign-ins for this email or from this IP address within the window',
+    },
     async handler({ body, request, reply }) {
       refuseCrossSite(ctx, request);
       const db = ctx.store.db;

@@ -14,7 +14,12 @@ export const signoutRoute = (ctx: AppContext) =>
     summary: 'Sign out',
     tag: 'Accounts',
     auth: 'session',
-    response: { status: 200, schema: z.object({ signed_out: z.literal(true) }), description: 'The session is over' },
+    response: {
+      status: 200,
+      schema: z.object({ signed_out: z.literal(true) }),
+      description: 'The session is over',
+      headers: { 'set-cookie': 'Clears the session cookie' },
+    },
     async handler({ request, reply }) {
       const { accountId, sessionId } = requireSession(request);
       await ctx.store.db.transaction().execute(async (trx) => {

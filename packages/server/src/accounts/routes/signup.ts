@@ -23,7 +23,16 @@ export const signupRoute = (ctx: AppContext) =>
     auth: 'none',
     bodyLimit: ctx.config.publicBodyLimitBytes,
     body: signupBodySchema,
-    response: { status: 201, schema: accountSchema, description: 'The new account; the session cookie is set' },
+    response: {
+      status: 201,
+      schema: accountSchema,
+      description: 'The new account; the session cookie is set',
+      headers: { 'set-cookie': 'The session cookie `skytells_session` (HttpOnly, SameSite=Lax)' },
+    },
+    errors: {
+      FORBIDDEN: 'Sent from another site (`Origin` or `Sec-Fetch-Site` says so)',
+      CONFLICT: 'An account with this email exists (emails compare case-insensitively)',
+    },
     async handler({ body, request, reply }) {
       refuseCrossSite(ctx, request);
       const now = ctx.clock.now();

@@ -17,6 +17,7 @@ export const cancelPredictionRoute = (ctx: AppContext) =>
     auth: 'inference',
     params: idParamsSchema,
     response: { status: 200, schema: predictionSchema, description: 'The canceled prediction' },
+    errors: { NOT_FOUND: 'No prediction with this id in the account', CONFLICT: 'The prediction has finished already' },
     async handler({ params, request }) {
       const row = await findOwnPrediction(ctx, request, params.id);
       const decision = decideCancel(row, ctx.clock.now());

@@ -33,6 +33,13 @@ function createPredictionRoute(ctx: AppContext, url: string, summary: string): A
     auth: 'inference',
     body: createPredictionBodySchema,
     response: { status: 201, schema: predictionSchema, description: 'The prediction, stored with its charge' },
+    errors: {
+      MODEL_NOT_FOUND: 'No model with this slug in the catalogue',
+      FORBIDDEN: "The account's plan does not include the model",
+      INVALID_INPUT: "The input does not match the model's input_schema",
+      UPSTREAM_ERROR: 'The inference upstream failed; the prediction is stored as failed',
+      UPSTREAM_TIMEOUT: 'The inference upstream did not answer in time; the prediction is stored as failed',
+    },
     async handler({ body, request }) {
       const credential = requireCredential(request);
       const model = ctx.catalogue.get(body.model);

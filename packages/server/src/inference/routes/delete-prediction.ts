@@ -20,6 +20,7 @@ export const deletePredictionRoutes = (ctx: AppContext): AnyRoute[] => {
       auth: 'inference',
       params: idParamsSchema,
       response: { status: 200, schema: deletedPredictionSchema, description: 'Deleted; a repeat answers the same' },
+      errors: { NOT_FOUND: 'No prediction with this id in the account' },
       async handler({ params, request }) {
         const deleted = await markDeleted(ctx.store.db, requireCredential(request).accountId, params.id, ctx.clock.now());
         if (!deleted) throw notFound('Prediction');

@@ -18,6 +18,7 @@ export const getModelRoutes = (ctx: AppContext): AnyRoute[] => {
       auth: 'inference',
       params: z.object({ slug: z.string().min(1).max(100) }),
       response: { status: 200, schema: modelDetailSchema, description: 'The model, including input_schema' },
+      errors: { MODEL_NOT_FOUND: 'No model with this slug in the catalogue' },
       async handler({ params }) {
         const model = ctx.catalogue.get(params.slug);
         if (model === undefined) throw modelNotFound();

@@ -29,6 +29,7 @@ export const getPredictionRoute = (ctx: AppContext) =>
     auth: 'inference',
     params: idParamsSchema,
     response: { status: 200, schema: predictionSchema, description: 'The prediction' },
+    errors: { NOT_FOUND: 'No prediction with this id in the account' },
     async handler({ params, request }) {
       return toPredictionView(await findOwnPrediction(ctx, request, params.id), originOf(ctx, request));
     },

@@ -8,7 +8,7 @@ import { modelView } from '../catalogue.js';
 import { type Model, modelViewSchema } from '../schema.js';
 
 export const listModelsRoute = (models: readonly Model[]) => {
-  const answer = new PreSerialized(JSON.stringify(models.map(modelView)));
+  const answer = PreSerialized.of(models.map(modelView));
   return defineRoute({
     method: 'GET',
     url: '/v1/models',

@@ -69,6 +69,11 @@ export const streamPredictionRoute = (ctx: AppContext) => {
       description:
         'The prediction. With `Accept: text/event-stream`: events `status` (the prediction, at once and on each change), `output` (its output, when it changes), then `done` (`{id, status}`) at a terminal status or `error` if it is deleted; a stream lasts 5 minutes at most, then the client reconnects',
     },
+    errors: {
+      NOT_FOUND: 'No prediction with this id in the account',
+      RATE_LIMIT_EXCEEDED: { when: 'The account has too many streams open on this instance', headers: ['retry-after'] },
+      INVALID_REQUEST: 'The Host header is not a valid host',
+    },
     async handler({ params, request, reply }) {
       const accountId = requireCredential(request).accountId;
       const origin = originOf(ctx, request);

@@ -19,6 +19,7 @@ export const getKeyRoute = (ctx: AppContext) =>
     scopes: ['keys.read'],
     params: idParamsSchema,
     response: { status: 200, schema: apiKeySchema, description: 'The key (never its secret)' },
+    errors: { NOT_FOUND: 'No API key with this id in the account' },
     async handler({ params, request }) {
       const row = await findKey(ctx.store.db, requireAccount(request).accountId, params.id);
       if (row === undefined) throw notFound('API key');

@@ -20,6 +20,7 @@ export const revokeKeyRoute = (ctx: AppContext) =>
     scopes: ['keys.write'],
     params: idParamsSchema,
     response: { status: 200, schema: apiKeySchema, description: 'The revoked key; a repeat answers the same' },
+    errors: { NOT_FOUND: 'No API key with this id in the account' },
     handler: ({ params, request }) =>
       revokeCredential(ctx, apiKeys, { accountId: requireAccount(request).accountId, id: params.id, actor: actorOf(request) }),
   });

@@ -26,6 +26,10 @@ export const rotateKeyRoute = (ctx: AppContext) =>
     params: idParamsSchema,
     body: z.object({ grace_period_seconds: gracePeriodSchema }),
     response: { status: 201, schema: createdApiKeySchema, description: 'The new key, shown once; the old one ends after the grace period' },
+    errors: {
+      NOT_FOUND: 'No active API key with this id in the account',
+      CONFLICT: 'The key was rotated already: rotate its successor',
+    },
     async handler({ params, body, request }) {
       const principal = requireAccount(request);
       const { view, secret } = await rotateCredential(ctx, apiKeys, {

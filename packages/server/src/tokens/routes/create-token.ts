@@ -1,4 +1,4 @@
-/** POST /api/v1/tokens: a console session creates a token. No token can (INTERFACE §1). */
+/** POST /api/v1/tokens: a console session creates a token. No token can (docs/credentials.md). */
 
 import { actorOf, requireSession } from '../../auth/principal.js';
 import type { AppContext } from '../../context.js';
@@ -23,6 +23,7 @@ export const createTokenRoute = (ctx: AppContext) =>
     auth: 'session',
     body: createTokenBodySchema,
     response: { status: 201, schema: createdTokenSchema, description: 'The new token, with its secret shown this once' },
+    errors: { INVALID_INPUT: 'An unknown scope, or an expiry in the past, beyond the lifetime cap, or absent where the operator requires one' },
     async handler({ body, request }) {
       const { accountId } = requireSession(request);
       const unknown = unknownScopes(ctx.scopes, body.scopes);

@@ -16,7 +16,7 @@ import { publicOriginOf } from '../../auth/console-origin.js';
 import { requireSession } from '../../auth/principal.js';
 import type { AppContext } from '../../context.js';
 import { ApiError } from '../../http/errors.js';
-import { type AnyRoute, defineRoute } from '../../http/route.js';
+import { Answer, type AnyRoute, defineRoute } from '../../http/route.js';
 import { isoTime } from '../../http/values.js';
 import { commitCredentialChange } from '../../lifecycle/commit-credential-change.js';
 import { newId } from '../../store/ids.js';
@@ -78,6 +78,33 @@ const tokenResponseSchema = z.object({
   expires_at: z.string().nullable(),
 });
 
+/** The poll (RFC 8628 §3.4). Loose on purpose: a wrong value gets an RFC 6749 error, not the envelope. */
+const tokenRequestSchema = z.looseObject({
+  grant_type: z
+    .unknown()
+    .optional()
+    .meta({ description: `\`${DEVICE_CODE_GRANT}\`; anything else answers unsupported_grant_type` }),
+  device_code: z
+    .unknown()
+    .optional()
+    .meta({ description: 'The device_code that POST /api/oauth/device gave; missing or not a string answers invalid_request' }),
+});
+
+/** RFC 6749 §5.2, with the device-grant codes of RFC 8628 §3.5: how the token endpoint refuses. */
+const oauthErrorSchema = z.object({
+  error: z.enum([
+    'invalid_request',
+    'unsupported_grant_type',
+    'invalid_grant',
+    'expired_token',
+    'access_denied',
+    'slow_down',
+    'authorization_pending',
+    'server_error',
+  ]),
+  error_description: z.string(),
+});
+
 const grantViewSchema = z.object({
   user_code: z.string(),
   client_name: z.string(),
@@ -88,11 +115,15 @@ const grantViewSchema = z.object({
 
 const userCodeParams = z.object({ user_code: z.string().max(32) });
 
+/** What `pendingGrant` refuses with. */
+const userCodeErrors = {
+  NOT_FOUND: 'No pending, unexpired request has this user code',
+  RATE_LIMIT_EXCEEDED: 'Too many wrong user codes from this account or IP address within the window',
+} as const;
+
 export const deviceGrantRoutes = (ctx: AppContext): AnyRoute[] => {
-  const oauthError = (reply: { code(status: number): unknown }, error: string, description: string) => {
-    reply.code(400);
-    return { error, error_description: description };
-  };
+  const oauthError = (error: z.output<typeof oauthErrorSchema>['error'], description: string) =>
+    new Answer(400, { error, error_description: description });
 
   /** The pending, unexpired grant for a typed user code; throttles wrong codes per account. */
   async function pendingGrant(accountId: string, typed: string) {
@@ -129,6 +160,7 @@ export const deviceGrantRoutes = (ctx: AppContext): AnyRoute[] => {
       auth: 'session',
       params: userCodeParams,
       response: { status: 200, schema: grantViewSchema, description: 'The request, decided' },
+      errors: { ...userCodeErrors, CONFLICT: 'The request was decided already (a concurrent decision won)' },
       async handler({ params, request }) {
         const session = requireSession(request);
         const grant = await pendingGrant(session.accountId, params.user_code);
@@ -160,6 +192,7 @@ export const deviceGrantRoutes = (ctx: AppContext): AnyRoute[] => {
       bodyLimit: ctx.config.publicBodyLimitBytes,
       body: deviceRequestSchema,
       response: { status: 200, schema: deviceAuthorizationSchema, description: 'Codes for the device and for the user' },
+      errors: { INVALID_INPUT: 'An unknown scope, or none' },
       async handler({ body, request }) {
         const scopes = [...new Set(body.scopes ?? body.scope ?? [...LOGIN_DEFAULT_SCOPES])];
         const unknown = unknownScopes(ctx.scopes, scopes);
@@ -215,19 +248,25 @@ export const deviceGrantRoutes = (ctx: AppContext): AnyRoute[] => {
       auth: 'none',
       acceptsForm: true,
       bodyLimit: ctx.config.publicBodyLimitBytes,
-      body: z.record(z.string(), z.unknown()),
+      body: tokenRequestSchema,
       response: { status: 200, schema: tokenResponseSchema, description: 'The access token, issued once' },
-      async handler({ body, reply }) {
-        if (body.grant_type !== DEVICE_CODE_GRANT) return oauthError(reply, 'unsupported_grant_type', `grant_type must be ${DEVICE_CODE_GRANT}`);
-        if (typeof body.device_code !== 'string' || body.device_code.length > 200)
-          return oauthError(reply, 'invalid_request', 'device_code is required');
+      otherResponses: {
+        400: {
+          schema: oauthErrorSchema,
+          description:
+            'Not (yet) a token, in RFC 6749 §5.2 form: authorization_pending until the user decides, slow_down when polled faster than the interval, then access_denied, expired_token or invalid_grant',
+        },
+      },
+      async handler({ body }) {
+        if (body.grant_type !== DEVICE_CODE_GRANT) return oauthError('unsupported_grant_type', `grant_type must be ${DEVICE_CODE_GRANT}`);
+        if (typeof body.device_code !== 'string' || body.device_code.length > 200) return oauthError('invalid_request', 'device_code is required');
         const now = ctx.clock.now();
         const grant = await ctx.store.db
           .selectFrom('device_grants')
           .selectAll()
           .where('device_code_hash', '=', hashDeviceCode(body.device_code))
           .executeTakeFirst();
-        if (grant === undefined) return oauthError(reply, 'invalid_grant', 'Unknown device_code');
+        if (grant === undefined) return oauthError('invalid_grant', 'Unknown device_code');
         const decision = decidePoll(grant, now);
         if (decision.outcome !== 'invalid_grant' && decision.outcome !== 'expired_token') {
           await ctx.store.db
@@ -238,22 +277,22 @@ export const deviceGrantRoutes = (ctx: AppContext): AnyRoute[] => {
         }
         switch (decision.outcome) {
           case 'invalid_grant':
-            return oauthError(reply, 'invalid_grant', 'This device_code was used already');
+            return oauthError('invalid_grant', 'This device_code was used already');
           case 'expired_token':
-            return oauthError(reply, 'expired_token', 'The device code expired; start again');
+            return oauthError('expired_token', 'The device code expired; start again');
           case 'access_denied':
-            return oauthError(reply, 'access_denied', 'The user denied the request');
+            return oauthError('access_denied', 'The user denied the request');
           case 'slow_down':
-            return oauthError(reply, 'slow_down', `Poll at most every ${decision.interval} seconds`);
+            return oauthError('slow_down', `Poll at most every ${decision.interval} seconds`);
           case 'authorization_pending':
-            return oauthError(reply, 'authorization_pending', 'Waiting for the user to approve in the console');
+            return oauthError('authorization_pending', 'Waiting for the user to approve in the console');
         }
         const expiry = resolveExpiry(
           { expires_in_days: Math.min(DEVICE_TOKEN_LIFETIME_DAYS, ctx.config.patMaxLifetimeDays ?? Infinity) },
           now,
           ctx.config.patMaxLifetimeDays,
         );
-        if ('problem' in expiry) return oauthError(reply, 'server_error', expiry.problem);
+        if ('problem' in expiry) return oauthError('server_error', expiry.problem);
         const scopes = grant.scopes.split(' ');
         const issued = await commitCredentialChange(ctx, async (trx) => {
           // Single use: only the poll that moves the grant from approved to consumed gets a token.
@@ -276,7 +315,7 @@ export const deviceGrantRoutes = (ctx: AppContext): AnyRoute[] => {
           await trx.updateTable('device_grants').set({ token_id: token.row.id }).where('id', '=', grant.id).execute();
           return { result: token, invalidated: [token.row.token_hash] };
         });
-        if (issued === undefined) return oauthError(reply, 'invalid_grant', 'This device_code was used already');
+        if (issued === undefined) return oauthError('invalid_grant', 'This device_code was used already');
         return {
           access_token: issued.secret,
           token_type: 'bearer' as const,
@@ -295,6 +334,7 @@ export const deviceGrantRoutes = (ctx: AppContext): AnyRoute[] => {
       auth: 'session',
       params: userCodeParams,
       response: { status: 200, schema: grantViewSchema, description: 'The pending request' },
+      errors: userCodeErrors,
       async handler({ params, request }) {
         const grant = await pendingGrant(requireSession(request).accountId, params.user_code);
         return {

@@ -10,7 +10,7 @@
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { defineRoute, PreSerialized } from '../../http/route.js';
+import { defineRoute } from '../../http/route.js';
 
 const SCRIPT = `
 const $ = (id) => document.getElementById(id);
@@ -82,13 +82,23 @@ export const devicePageRoute = () =>
     summary: 'The device-login approval page (HTML)',
     tag: 'OAuth',
     auth: 'none',
-    response: { status: 200, schema: z.string(), description: 'An HTML page' },
+    response: {
+      status: 200,
+      schema: z.string(),
+      description: 'An HTML page',
+      contentType: 'text/html; charset=utf-8',
+      headers: {
+        'content-security-policy': "Only the page's own script runs; it may not be framed, submit forms elsewhere or connect to another origin",
+        'x-frame-options': 'DENY: never framed',
+        'cache-control': 'no-store',
+      },
+    },
     async handler({ reply }) {
       reply.headers({
         'content-security-policy': `default-src 'none'; script-src 'sha256-${SCRIPT_HASH}'; style-src 'unsafe-inline'; connect-src 'self'; frame-ancestors 'none'; form-action 'none'; base-uri 'none'`,
         'x-frame-options': 'DENY',
         'cache-control': 'no-store',
       });
-      return new PreSerialized(PAGE, 'text/html; charset=utf-8');
+      return PAGE;
     },
   });

@@ -47,6 +47,7 @@ export const readTokenRoutes = (ctx: AppContext) => [
     scopes: ['tokens.read'],
     params: idParamsSchema,
     response: { status: 200, schema: tokenSchema, description: 'The token (never its secret)' },
+    errors: { NOT_FOUND: 'No token with this id in the account' },
     async handler({ params, request }) {
       const row = await findToken(ctx.store.db, requireAccount(request).accountId, params.id);
       if (row === undefined) throw notFound('Token');

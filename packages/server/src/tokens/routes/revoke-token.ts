@@ -17,6 +17,7 @@ export const revokeTokenRoute = (ctx: AppContext) =>
     scopes: ['tokens.write'],
     params: idParamsSchema,
     response: { status: 200, schema: tokenSchema, description: 'The revoked token; a repeat answers the same' },
+    errors: { NOT_FOUND: 'No token with this id in the account' },
     handler: ({ params, request }) =>
       revokeCredential(ctx, tokens, { accountId: requireAccount(request).accountId, id: params.id, actor: actorOf(request) }),
   });

@@ -52,6 +52,15 @@ export const rotateTokenRoutes = (ctx: AppContext): AnyRoute[] => [
     params: idParamsSchema,
     body: rotateTokenBodySchema,
     response: { status: 201, schema: createdTokenSchema, description: 'The new token, shown once; the old one ends after the grace period' },
+    errors: {
+      NOT_FOUND: 'No active token with this id in the account',
+      CONFLICT: 'The token was rotated already: rotate its successor',
+      FORBIDDEN: {
+        when: 'The new scopes are not a subset of the old ones (`x-accepted-scopes` names those allowed)',
+        headers: ['x-accepted-scopes'],
+      },
+      INVALID_INPUT: 'The new expiry is beyond the lifetime cap, or absent where the operator requires one',
+    },
     handler: ({ params, body, request }) => rotate(ctx, request, requireSession(request), params.id, body),
   }),
   defineRoute({
@@ -63,6 +72,14 @@ export const rotateTokenRoutes = (ctx: AppContext): AnyRoute[] => [
     scopes: ['tokens.write'],
     body: rotateTokenBodySchema,
     response: { status: 201, schema: createdTokenSchema, description: 'The new token, shown once; the old one ends after the grace period' },
+    errors: {
+      INVALID_REQUEST: 'Sent with the session cookie: only a token rotates itself',
+      UNAUTHORIZED: 'The token was rotated already and is used again: its whole family is revoked, as stolen',
+      NOT_FOUND: 'The token is no longer active',
+      CONFLICT: 'A concurrent rotation of the same token won',
+      FORBIDDEN: 'The new scopes are not a subset of the old ones (`x-accepted-scopes` names those allowed)',
+      INVALID_INPUT: 'The new expiry is beyond the lifetime cap, or absent where the operator requires one',
+    },
     // A dead token presented here may be a rotated-out one in a thief's hands.
     async onRejectedToken(presented, request) {
       if (!isCredential(presented, 'personal_access_token')) return;

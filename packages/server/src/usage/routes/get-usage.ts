@@ -27,6 +27,7 @@ export const getUsageRoute = (ctx: AppContext) =>
     scopes: ['usage.read'],
     query: usageQuerySchema,
     response: { status: 200, schema: usageAggregatesSchema, description: 'Aggregates and totals; charges are exact decimal strings' },
+    errors: { INVALID_INPUT: '`from` is not before `to`' },
     async handler({ query, request }) {
       const range = { accountId: requireAccount(request).accountId, ...rangeOf(query, ctx.clock.now()), credentialId: query.key_id };
       const rows = await usageAggregates(ctx.store.db, range, query.granularity);

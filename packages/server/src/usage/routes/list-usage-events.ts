@@ -2,23 +2,16 @@
 
 import { requireAccount } from '../../auth/principal.js';
 import type { AppContext } from '../../context.js';
-import { ApiError } from '../../http/errors.js';
+import { decodeCursor, encodeCursor } from '../../http/pagination.js';
 import { defineRoute } from '../../http/route.js';
 import { isoTime } from '../../http/values.js';
 import { nanosToUsd } from '../money.js';
-import { type EventCursor, usageEvents } from '../repository.js';
+import { usageEvents } from '../repository.js';
 import { usageEventsPageSchema, usageEventsQuerySchema } from '../schema.js';
 import { rangeOf } from './get-usage.js';
 
-const encodeCursor = (cursor: EventCursor): string => Buffer.from(`${cursor.createdAt}:${cursor.id}`).toString('base64url');
-
-function decodeCursor(text: string): EventCursor {
-  const [createdAt, id] = Buffer.from(text, 'base64url').toString().split(':');
-  if (!createdAt || !/^\d{1,16}$/.test(createdAt) || !id || !/^evt_[0-9A-Za-z]{24}$/.test(id)) {
-    throw new ApiError('INVALID_INPUT', 'Invalid value for cursor', { details: 'cursor: use the next_cursor of a previous page' });
-  }
-  return { createdAt: Number(createdAt), id };
-}
+/** Event ids are `evt_` and 24 base62 characters (store/ids.ts). */
+const EVENT_ID = /^evt_[0-9A-Za-z]{24}$/;
 
 export const listUsageEventsRoute = (ctx: AppContext) =>
   defineRoute({
@@ -30,9 +23,11 @@ export const listUsageEventsRoute = (ctx: AppContext) =>
     scopes: ['usage.read'],
     query: usageEventsQuerySchema,
     response: { status: 200, schema: usageEventsPageSchema, description: 'A page of events, newest first; pass next_cursor for the next' },
+    errors: { INVALID_INPUT: '`from` is not before `to`, or `cursor` is not a `next_cursor` this server gave' },
     async handler({ query, request }) {
       const range = { accountId: requireAccount(request).accountId, ...rangeOf(query, ctx.clock.now()), credentialId: query.key_id };
-      const cursor = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
+      const position = query.cursor === undefined ? undefined : decodeCursor(query.cursor, EVENT_ID);
+      const cursor = position && { createdAt: position.at, id: position.id };
       const rows = await usageEvents(ctx.store.db, range, query.per_page + 1, cursor);
       const page = rows.slice(0, query.per_page);
       const last = page.at(-1);
@@ -52,7 +47,7 @@ export const listUsageEventsRoute = (ctx: AppContext) =>
           prediction_id: row.prediction_id,
           charge: nanosToUsd(row.charge_nanos),
         })),
-        next_cursor: rows.length > query.per_page && last ? encodeCursor({ createdAt: last.created_at, id: last.id }) : null,
+        next_cursor: rows.length > query.per_page && last ? encodeCursor({ at: last.created_at, id: last.id }) : null,
       };
     },
   });
