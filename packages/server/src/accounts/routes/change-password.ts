@@ -32,6 +32,7 @@ export const changePasswordRoute = (ctx: AppContext) =>
     errors: {
       FORBIDDEN: 'The current password is wrong',
       INVALID_INPUT: 'The new password is too weak (three or fewer different characters, or contains the email)',
+      RATE_LIMIT_EXCEEDED: 'Too many wrong current passwords for this account: each further try waits longer',
     },
     async handler({ body, request }) {
       const principal = requireSession(request);

@@ -38,7 +38,8 @@ export const signinRoute = (ctx: AppContext) =>
     errors: {
       UNAUTHORIZED: 'Wrong email or password; an unknown email gets the same answer',
       FORBIDDEN: 'Sent from another site (`Origin` or `Sec-Fetch-Site` says so)',
-      RATE_LIMIT_EXCEEDED: 'Too many failed sign-ins for this email or from this IP address within the window',
+      RATE_LIMIT_EXCEEDED:
+        'Too many failed sign-ins for this email (from this browser, if it signed in before) or from this IP address: each further try waits longer',
     },
     async handler({ body, request, reply }) {
       refuseCrossSite(ctx, request);

@@ -32,6 +32,7 @@ export const signupRoute = (ctx: AppContext) =>
     errors: {
       FORBIDDEN: 'Sent from another site (`Origin` or `Sec-Fetch-Site` says so)',
       CONFLICT: 'An account with this email exists (emails compare case-insensitively)',
+      RATE_LIMIT_EXCEEDED: 'Too many sign-ups from this IP address (IPv6: its /64) within the window',
     },
     async handler({ body, request, reply }) {
       refuseCrossSite(ctx, request);

@@ -192,7 +192,14 @@ export const deviceGrantRoutes = (ctx: AppContext): AnyRoute[] => {
       bodyLimit: ctx.config.publicBodyLimitBytes,
       body: deviceRequestSchema,
       response: { status: 200, schema: deviceAuthorizationSchema, description: 'Codes for the device and for the user' },
-      errors: { INVALID_INPUT: 'An unknown scope, or none' },
+      errors: {
+        INVALID_INPUT: 'An unknown scope, or none; or a client name with control, direction-override or invisible characters',
+        RATE_LIMIT_EXCEEDED: 'Too many device logins started from this IP address (IPv6: its /64) within the window',
+        SERVICE_UNAVAILABLE: {
+          when: 'Too many device logins are pending on this server, or no free user code could be drawn',
+          headers: ['retry-after'],
+        },
+      },
       async handler({ body, request }) {
         const scopes = [...new Set(body.scopes ?? body.scope ?? [...LOGIN_DEFAULT_SCOPES])];
         const unknown = unknownScopes(ctx.scopes, scopes);
