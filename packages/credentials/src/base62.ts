@@ -9,7 +9,7 @@ export function encodeBase62(value: number, width: number): string {
   let rest = value;
   let digits = '';
   do {
-    digits = BASE62_ALPHABET[rest % 62]! + digits;
+    digits = BASE62_ALPHABET.charAt(rest % 62) + digits;
     rest = Math.floor(rest / 62);
   } while (rest > 0);
   return digits.padStart(width, '0');

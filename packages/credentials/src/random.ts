@@ -18,9 +18,9 @@ export function randomString(alphabet: string, length: number, randomBytes: (n: 
   while (out.length < length) {
     // Draw a little extra to cover rejections (at most 8/256 for base62); top up if short.
     const bytes = randomBytes(Math.ceil((length - out.length) * 1.1) + 8);
-    for (let i = 0; i < bytes.length && out.length < length; i++) {
-      const byte = bytes[i]!;
-      if (byte < limit) out += alphabet[byte % size]!;
+    for (const byte of bytes) {
+      if (out.length === length) break;
+      if (byte < limit) out += alphabet.charAt(byte % size);
     }
   }
   return out;

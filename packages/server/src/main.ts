@@ -3,8 +3,8 @@
  * SIGTERM/SIGINT. Start-up failures print one line and exit non-zero.
  */
 import pino from 'pino';
-import { ConfigError, loadConfig } from './config/config.js';
-import { startServer } from './server.js';
+import { type Config, ConfigError, loadConfig } from './config/config.js';
+import { type RunningServer, startServer } from './server.js';
 import { describeDatabaseTarget } from './store/database-url.js';
 
 function fail(message: string): never {
@@ -13,7 +13,7 @@ function fail(message: string): never {
 }
 
 async function main(): Promise<void> {
-  let config;
+  let config: Config;
   try {
     config = loadConfig();
   } catch (error) {
@@ -21,7 +21,7 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = pino({ level: config.logLevel }, pino.destination({ sync: false }));
-  let server;
+  let server: RunningServer;
   try {
     server = await startServer(config, { logger });
   } catch (error) {

@@ -238,7 +238,7 @@ export async function buildApp(ctx: AppContext, options: AppOptions): Promise<Fa
 
   const allowedMethods = allowedMethodsFinder(registeredRoutes);
   app.setNotFoundHandler((request, reply) => {
-    const allowed = allowedMethods(request.url.split('?')[0]!);
+    const allowed = allowedMethods(request.url.replace(/\?.*$/s, ''));
     if (allowed.length > 0) {
       reply.header('allow', allowed.join(', '));
       return sendError(

@@ -153,10 +153,12 @@ const fieldPath = (path: readonly PropertyKey[]): string =>
  * and what it expects. Path params are the exception: a malformed id names no object, so it
  * gets the 404 of an unknown one.
  */
-export function validationError(issue: z.core.$ZodIssue, part: 'params' | 'query' | 'body'): ApiError {
+export function validationError(error: z.ZodError, part: 'params' | 'query' | 'body'): ApiError {
   if (part === 'params') return malformedPath();
-  const field = fieldPath(issue.path) || part;
-  return new ApiError('INVALID_INPUT', `Invalid value for ${field}`, { details: `${field}: ${issue.message}` });
+  // The first issue names the field; zod reports at least one on every failure.
+  const [issue] = error.issues;
+  const field = (issue && fieldPath(issue.path)) || part;
+  return new ApiError('INVALID_INPUT', `Invalid value for ${field}`, { details: `${field}: ${issue?.message ?? 'is invalid'}` });
 }
 
 /** The envelope as a schema, for the OpenAPI document. */

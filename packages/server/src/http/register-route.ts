@@ -19,7 +19,7 @@ function validate<T>(schema: z.ZodType<T> | undefined, value: unknown, part: 'pa
   // Messages come from the schema or from `describeExpected`, never from the value received.
   const result = schema.safeParse(value, { error: describeExpected });
   if (result.success) return result.data;
-  throw validationError(result.error.issues[0]!, part);
+  throw validationError(result.error, part);
 }
 
 /**

@@ -298,7 +298,9 @@ const migrations: Record<string, Migration> = {
 };
 
 /** Name of the newest migration: `/readyz` compares the database against it. */
-export const LATEST_MIGRATION = Object.keys(migrations).sort().at(-1)!;
+export const LATEST_MIGRATION = Object.keys(migrations)
+  .sort()
+  .reduce((latest, name) => (name > latest ? name : latest));
 
 export const migrationProvider: MigrationProvider = {
   async getMigrations() {

@@ -16,6 +16,7 @@ import {
 const now = Date.UTC(2026, 0, 1, 12);
 const grant = (overrides: Partial<Parameters<typeof decidePoll>[0]> = {}) => ({
   status: 'pending',
+  account_id: null as string | null,
   expires_at: now + DEVICE_CODE_LIFETIME_SECONDS * 1000,
   last_polled_at: null,
   interval_seconds: POLL_INTERVAL_SECONDS,
@@ -38,7 +39,12 @@ describe('decidePoll', () => {
   });
 
   test('approved: the token is issued, unless polled too fast', () => {
-    assert.deepEqual(decidePoll(grant({ status: 'approved' }), now), { outcome: 'issue' });
+    assert.deepEqual(decidePoll(grant({ status: 'approved', account_id: 'acct_1' }), now), { outcome: 'issue', accountId: 'acct_1' });
+    assert.deepEqual(decidePoll(grant({ status: 'approved', account_id: 'acct_1', last_polled_at: now - 1000 }), now).outcome, 'slow_down');
+  });
+
+  test('approved without an approving account: nothing is issued', () => {
+    assert.deepEqual(decidePoll(grant({ status: 'approved' }), now), { outcome: 'authorization_pending' });
     assert.deepEqual(decidePoll(grant({ status: 'approved', last_polled_at: now - 1000 }), now).outcome, 'slow_down');
   });
 

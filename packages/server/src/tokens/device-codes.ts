@@ -32,11 +32,11 @@ export type PollDecision =
   | { outcome: 'expired_token' | 'access_denied' | 'invalid_grant' }
   | { outcome: 'slow_down'; interval: number }
   | { outcome: 'authorization_pending' }
-  | { outcome: 'issue' };
+  | { outcome: 'issue'; accountId: string };
 
 /** Pure: what a poll of the token endpoint gets, given the grant's state. */
 export function decidePoll(
-  grant: { status: string; expires_at: number; last_polled_at: number | null; interval_seconds: number },
+  grant: { status: string; account_id: string | null; expires_at: number; last_polled_at: number | null; interval_seconds: number },
   now: number,
 ): PollDecision {
   if (grant.status === 'consumed') return { outcome: 'invalid_grant' };
@@ -45,5 +45,8 @@ export function decidePoll(
   if (grant.last_polled_at !== null && now - grant.last_polled_at < grant.interval_seconds * 1000) {
     return { outcome: 'slow_down', interval: grant.interval_seconds + SLOW_DOWN_STEP_SECONDS };
   }
-  return grant.status === 'approved' ? { outcome: 'issue' } : { outcome: 'authorization_pending' };
+  // An approved grant is bound to the account that approved it; without one it issues nothing.
+  return grant.status === 'approved' && grant.account_id !== null
+    ? { outcome: 'issue', accountId: grant.account_id }
+    : { outcome: 'authorization_pending' };
 }

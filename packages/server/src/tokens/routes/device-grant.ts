@@ -311,7 +311,7 @@ export const deviceGrantRoutes = (ctx: AppContext): AnyRoute[] => {
             .executeTakeFirst();
           if (claimed.numUpdatedRows !== 1n) return { result: undefined, invalidated: [] };
           const token = await insertToken(trx, {
-            accountId: grant.account_id!,
+            accountId: decision.accountId,
             name: grant.client_name,
             scopes,
             expiresAt: expiry.expiresAt,
