@@ -298,9 +298,7 @@ const migrations: Record<string, Migration> = {
 };
 
 /** Name of the newest migration: `/readyz` compares the database against it. */
-export const LATEST_MIGRATION = Object.keys(migrations)
-  .sort()
-  .reduce((latest, name) => (name > latest ? name : latest));
+export const LATEST_MIGRATION = Object.keys(migrations).sort().at(-1) ?? '';
 
 export const migrationProvider: MigrationProvider = {
   async getMigrations() {
