@@ -7,7 +7,7 @@ import type { Kysely, Transaction } from 'kysely';
 import { newId } from '../store/ids.js';
 import type { Database } from '../store/schema.js';
 
-/** Every audit event type (INTERFACE §4 and `token.expiring_soon`): the recorders' type and the API's filter alike. */
+/** Every audit event type (docs/api.md, the audit route; and `token.expiring_soon`): the recorders' type and the API's filter alike. */
 export const AUDIT_EVENT_TYPES = [
   'key.created',
   'key.rotated',

@@ -5,7 +5,7 @@
  */
 import { ApiError } from '../http/errors.js';
 
-/** The single 401 of the `/v1` inference surface (INTERFACE §3). */
+/** The single 401 of the `/v1` inference surface (docs/credentials.md, "Errors"). */
 export const invalidApiKey = (): ApiError =>
   new ApiError('UNAUTHORIZED', 'Invalid or missing API key', {
     response: 'Invalid API key',

@@ -1,5 +1,5 @@
 /**
- * The one error envelope (INTERFACE §3). Every error from every endpoint leaves through
+ * The one error envelope (docs/credentials.md, "Errors"). Every error from every endpoint leaves through
  * `errorEnvelope`, with the HTTP status equal to `error.http_status`. Messages are fixed
  * strings chosen here or by the caller; input values and secrets never go into them.
  */

@@ -1,4 +1,4 @@
-/** Value formats shared by every request and response (INTERFACE §4). */
+/** Value formats shared by every request and response (docs/api.md, "Conventions"). */
 import { z } from 'zod';
 
 /** Timestamps leave the server as ISO 8601 UTC strings. */

@@ -1,5 +1,5 @@
 /**
- * The wire details the official SDK and the Skytells API rely on (INTERFACE §6a), checked
+ * The wire details the official SDK and the Skytells API rely on (README, "Inference"), checked
  * request by request, on a server with PUBLIC_URL set.
  */
 import assert from 'node:assert/strict';
