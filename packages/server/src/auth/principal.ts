@@ -2,6 +2,7 @@
  * Who a request acts for. Set by the authentication hook of the route's `auth` kind and
  * read by handlers; a handler of an authenticated route never runs without it.
  */
+import { redactCredentials } from '@skytells/credentials';
 import type { FastifyRequest } from 'fastify';
 import type { AuditActor } from '../audit/record.js';
 import type { VerifiedCredential } from '../verify/verifier.js';
@@ -36,9 +37,14 @@ export function requireCredential(request: FastifyRequest): VerifiedCredential {
   return request.credential;
 }
 
+/**
+ * The user agent as it may be logged and stored: any credential in it (a token pasted into
+ * a client's User-Agent, in any percent-encoding) masked before it is cut to 512
+ * characters, so the cut can never leave a partial, unmasked secret behind.
+ */
 export function userAgentOf(request: FastifyRequest): string | null {
   const ua = request.headers['user-agent'];
-  return typeof ua === 'string' ? ua.slice(0, 512) : null;
+  return typeof ua === 'string' ? redactCredentials(ua).slice(0, 512) : null;
 }
 
 /** The audit actor: the session or the token the request came with. */
