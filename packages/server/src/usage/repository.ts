@@ -1,10 +1,10 @@
 /**
- * Usage reads and the daily rollup.
+ * Usage reads and the daily rollup, over per-minute request groups (`usage_minutes`).
  *
  * Invariant: every UTC day before `usage_rollup_state.rolled_until` is in `usage_daily`, and
- * final. Daily aggregates come from there before that moment and from raw events after it,
- * so a long range costs one row per day and key, and no request is counted twice. Retention
- * deletes only raw events of days already rolled up.
+ * final. Daily aggregates come from there before that moment and from minute groups after
+ * it, so a long range costs one row per day and key, and no request is counted twice.
+ * Retention deletes only minute groups of days already rolled up.
  */
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../store/schema.js';
@@ -38,21 +38,22 @@ async function rolledUntil(db: Kysely<Database>): Promise<number> {
   return row?.rolled_until ?? Number.NEGATIVE_INFINITY;
 }
 
-async function rawAggregates(db: Kysely<Database>, range: UsageRange, unit: number): Promise<AggregateRow[]> {
-  const period = sql<number>`(created_at / ${sql.lit(unit)}) * ${sql.lit(unit)}`;
+/** Sums of the minute groups, per `unit` and credential. A minute lies wholly inside any hour or day. */
+async function minuteAggregates(db: Kysely<Database>, range: UsageRange, unit: number): Promise<AggregateRow[]> {
+  const period = sql<number>`(minute / ${sql.lit(unit)}) * ${sql.lit(unit)}`;
   let query = db
-    .selectFrom('usage_events')
+    .selectFrom('usage_minutes')
     .select([
       period.as('period'),
       'credential_id',
-      (eb) => eb.fn.countAll<number>().as('requests'),
-      sql<number>`sum(case when prediction_id is null then 0 else 1 end)`.as('predictions'),
-      sql<number>`sum(case when status_code >= 400 then 1 else 0 end)`.as('errors'),
+      sql<number>`sum(requests)`.as('requests'),
+      sql<number>`sum(predictions)`.as('predictions'),
+      sql<number>`sum(errors)`.as('errors'),
       sql<string>`cast(sum(charge_nanos) as text)`.as('charge_nanos'),
     ])
     .where('account_id', '=', range.accountId)
-    .where('created_at', '>=', range.from)
-    .where('created_at', '<', range.to);
+    .where('minute', '>=', range.from)
+    .where('minute', '<', range.to);
   if (range.credentialId !== undefined) query = query.where('credential_id', '=', range.credentialId);
   return query.groupBy([period, 'credential_id']).execute();
 }
@@ -68,76 +69,81 @@ async function dailyRollups(db: Kysely<Database>, range: UsageRange): Promise<Ag
   return query.execute();
 }
 
-/** Aggregates per period and credential. Hourly periods exist only while raw events do. */
+/**
+ * Aggregates per period and credential. A minute group counts wholly in its period, so
+ * `from` is effectively rounded down to the minute. Hourly periods exist only while the
+ * minute groups do (the retention window).
+ */
 export async function usageAggregates(db: Kysely<Database>, range: UsageRange, granularity: 'day' | 'hour'): Promise<AggregateRow[]> {
-  const boundary = granularity === 'day' ? Math.max(floorTo(range.from, DAY_MS), await rolledUntil(db)) : range.from;
+  const minuteFrom = floorTo(range.from, 60_000);
+  const boundary = granularity === 'day' ? Math.max(floorTo(range.from, DAY_MS), await rolledUntil(db)) : minuteFrom;
   const rows: AggregateRow[] = [];
   if (granularity === 'day' && range.from < boundary) {
     rows.push(...(await dailyRollups(db, { ...range, to: Math.min(range.to, boundary) })));
   }
   if (range.to > boundary) {
-    rows.push(...(await rawAggregates(db, { ...range, from: Math.max(range.from, boundary) }, granularity === 'day' ? DAY_MS : HOUR_MS)));
+    rows.push(...(await minuteAggregates(db, { ...range, from: Math.max(minuteFrom, boundary) }, granularity === 'day' ? DAY_MS : HOUR_MS)));
   }
   return rows
     .map((r) => ({ ...r, period: Number(r.period), requests: Number(r.requests), predictions: Number(r.predictions), errors: Number(r.errors) }))
     .sort((a, b) => a.period - b.period || a.credential_id.localeCompare(b.credential_id));
 }
 
-export interface EventCursor {
-  createdAt: number;
+export interface GroupCursor {
+  minute: number;
   id: string;
 }
 
-/** Newest first, `limit` events strictly after `cursor` in that order. */
-export async function usageEvents(db: Kysely<Database>, range: UsageRange, limit: number, cursor: EventCursor | undefined) {
-  // One upper bound on created_at, so the index range starts right at the cursor.
-  const upper = cursor === undefined ? range.to : Math.min(range.to, cursor.createdAt + 1);
+/** Request groups, newest minute first, `limit` of them strictly after `cursor` in that order. */
+export async function usageGroups(db: Kysely<Database>, range: UsageRange, limit: number, cursor: GroupCursor | undefined) {
+  // One upper bound on the minute, so the index range starts right at the cursor.
+  const upper = cursor === undefined ? range.to : Math.min(range.to, cursor.minute + 1);
   let query = db
-    .selectFrom('usage_events')
+    .selectFrom('usage_minutes')
     .selectAll()
     .where('account_id', '=', range.accountId)
-    .where('created_at', '>=', range.from)
-    .where('created_at', '<', upper);
+    .where('minute', '>=', floorTo(range.from, 60_000))
+    .where('minute', '<', upper);
   if (range.credentialId !== undefined) query = query.where('credential_id', '=', range.credentialId);
   if (cursor !== undefined) {
-    query = query.where((eb) => eb.or([eb('created_at', '<', cursor.createdAt), eb('id', '<', cursor.id)]));
+    query = query.where((eb) => eb.or([eb('minute', '<', cursor.minute), eb('id', '<', cursor.id)]));
   }
-  return query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
+  return query.orderBy('minute', 'desc').orderBy('id', 'desc').limit(limit).execute();
 }
 
 /**
- * Rolls every settled UTC day not yet rolled up into `usage_daily`, then deletes raw events
- * older than the retention window (and already rolled up). One transaction; a second run
- * finds nothing left to do and changes nothing.
+ * Rolls every settled UTC day not yet rolled up into `usage_daily`, then deletes minute
+ * groups older than the retention window (and already rolled up). One transaction; a second
+ * run finds nothing left to do and changes nothing.
  */
 export async function rollUpAndPrune(db: Kysely<Database>, now: number, retentionDays: number): Promise<{ days: number; pruned: number }> {
   const settled = floorTo(now - SETTLE_MS, DAY_MS);
   return db.transaction().execute(async (trx) => {
     let from = await rolledUntil(trx);
     if (from === Number.NEGATIVE_INFINITY) {
-      const oldest = await trx.selectFrom('usage_events').select('created_at').orderBy('created_at', 'asc').limit(1).executeTakeFirst();
-      from = floorTo(oldest?.created_at ?? settled, DAY_MS);
+      const oldest = await trx.selectFrom('usage_minutes').select('minute').orderBy('minute', 'asc').limit(1).executeTakeFirst();
+      from = floorTo(oldest?.minute ?? settled, DAY_MS);
     }
     if (from < settled) {
-      const day = sql<number>`(created_at / ${sql.lit(DAY_MS)}) * ${sql.lit(DAY_MS)}`;
+      const day = sql<number>`(minute / ${sql.lit(DAY_MS)}) * ${sql.lit(DAY_MS)}`;
       await trx.deleteFrom('usage_daily').where('day', '>=', from).where('day', '<', settled).execute();
       await trx
         .insertInto('usage_daily')
         .columns(['account_id', 'credential_id', 'day', 'requests', 'predictions', 'errors', 'charge_nanos'])
         .expression(
           trx
-            .selectFrom('usage_events')
+            .selectFrom('usage_minutes')
             .select([
               'account_id',
               'credential_id',
               day.as('day'),
-              (eb) => eb.fn.countAll<number>().as('requests'),
-              sql<number>`sum(case when prediction_id is null then 0 else 1 end)`.as('predictions'),
-              sql<number>`sum(case when status_code >= 400 then 1 else 0 end)`.as('errors'),
+              sql<number>`sum(requests)`.as('requests'),
+              sql<number>`sum(predictions)`.as('predictions'),
+              sql<number>`sum(errors)`.as('errors'),
               sql<number>`sum(charge_nanos)`.as('charge_nanos'),
             ])
-            .where('created_at', '>=', from)
-            .where('created_at', '<', settled)
+            .where('minute', '>=', from)
+            .where('minute', '<', settled)
             .groupBy(['account_id', 'credential_id', day]),
         )
         .execute();
@@ -149,7 +155,7 @@ export async function rollUpAndPrune(db: Kysely<Database>, now: number, retentio
       .onConflict((oc) => oc.column('id').doUpdateSet({ rolled_until: rolled }))
       .execute();
     const cutoff = Math.min(floorTo(now, DAY_MS) - retentionDays * DAY_MS, rolled);
-    const pruned = await trx.deleteFrom('usage_events').where('created_at', '<', cutoff).executeTakeFirst();
+    const pruned = await trx.deleteFrom('usage_minutes').where('minute', '<', cutoff).executeTakeFirst();
     return { days: Math.max(0, (settled - from) / DAY_MS), pruned: Number(pruned.numDeletedRows) };
   });
 }

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import type { Insertable } from 'kysely';
+import type { UsageMinutesTable } from '../store/schema.js';
 import type { TestClient } from '../test-support/client.js';
 import { startTestServer, type TestServer } from '../test-support/server.js';
 import { nanosToUsd, usdToNanos } from './money.js';
 import { DAY_MS, rollUpAndPrune } from './repository.js';
-import type { UsageEventRow } from './usage-batch.js';
 
 describe('money', () => {
   test('decimal strings convert exactly, with no floating point', () => {
@@ -28,25 +29,32 @@ describe('usage aggregates, rollup and retention', () => {
   const now = Date.now();
   const today = Math.floor(now / DAY_MS) * DAY_MS;
 
-  const event = (daysAgo: number, i: number, overrides: Partial<UsageEventRow> = {}): UsageEventRow => ({
-    id: `evt_${String(daysAgo).padStart(4, '0')}${String(i).padStart(20, '0')}`,
-    account_id: accountId,
-    credential_kind: 'api_key',
-    credential_id: keyId,
-    ip: '198.51.100.1',
-    user_agent: 'seed',
-    method: 'POST',
-    path: '/v1/predictions',
-    model: 'sandbox-text',
-    status_code: 201,
-    latency_ms: 3,
-    prediction_id: `pred_${i}`,
-    // 0.000000001 USD more than 0.1 USD: sums expose any rounding.
-    charge_nanos: 100_000_001,
-    // Past days: an hour after midnight. Today: halfway between midnight and now.
-    created_at: (daysAgo === 0 ? today + Math.floor((now - today) / 2) : today - daysAgo * DAY_MS + 3_600_000) + i,
-    ...overrides,
-  });
+  /** One request in its own minute group. */
+  const event = (daysAgo: number, i: number, overrides: Partial<Insertable<UsageMinutesTable>> = {}): Insertable<UsageMinutesTable> => {
+    // Past days: an hour after midnight, a minute apart. Today: halfway between midnight and now.
+    const at = daysAgo === 0 ? today + Math.floor((now - today) / 2) : today - daysAgo * DAY_MS + 3_600_000 + i * 60_000;
+    return {
+      id: `g${String(daysAgo).padStart(4, '0')}${String(i).padStart(6, '0')}`,
+      minute: at - (at % 60_000),
+      account_id: accountId,
+      credential_kind: 'api_key',
+      credential_id: keyId,
+      ip: '198.51.100.1',
+      user_agent: 'seed',
+      method: 'POST',
+      route: '/v1/predictions',
+      status_code: 201,
+      model: 'sandbox-text',
+      requests: 1,
+      errors: 0,
+      predictions: 1,
+      latency_sum_us: 3000,
+      latency_max_us: 3000,
+      // 0.000000001 USD more than 0.1 USD: sums expose any rounding.
+      charge_nanos: 100_000_001,
+      ...overrides,
+    };
+  };
 
   before(async () => {
     t = await startTestServer({ USAGE_RETENTION_DAYS: '5' });
@@ -56,10 +64,10 @@ describe('usage aggregates, rollup and retention', () => {
     const rows = [
       ...Array.from({ length: 30 }, (_, i) => event(10, i)),
       ...Array.from({ length: 20 }, (_, i) => event(3, i)),
-      event(3, 99, { status_code: 500, prediction_id: null, charge_nanos: 0 }),
+      event(3, 59, { status_code: 500, errors: 1, predictions: 0, model: '', charge_nanos: 0 }),
       ...Array.from({ length: 5 }, (_, i) => event(0, i)),
     ];
-    await t.server.ctx.store.db.insertInto('usage_events').values(rows).execute();
+    await t.server.ctx.store.db.insertInto('usage_minutes').values(rows).execute();
   });
   after(() => t.stop());
 
@@ -105,20 +113,20 @@ describe('usage aggregates, rollup and retention', () => {
     assert.equal((await owner.get(`/api/v1/usage?from=${new Date(now).toISOString()}&to=${new Date(now - 1).toISOString()}`)).status, 422);
   });
 
-  test('events page newest first with a cursor, through every event exactly once', async () => {
+  test('request groups page newest first with a cursor, through every group exactly once', async () => {
     const seen: string[] = [];
     const times: number[] = [];
     let cursor: string | null = null;
     const from = new Date(today - 20 * DAY_MS).toISOString();
     do {
-      const page: { body: { data: Array<{ id: string; created_at: string }>; next_cursor: string | null } } = await owner.get(
+      const page: { body: { data: Array<{ id: string; minute: string }>; next_cursor: string | null } } = await owner.get(
         `/api/v1/usage/events?from=${from}&per_page=7${cursor ? `&cursor=${cursor}` : ''}`,
       );
       seen.push(...page.body.data.map((e) => e.id));
-      times.push(...page.body.data.map((e) => Date.parse(e.created_at)));
+      times.push(...page.body.data.map((e) => Date.parse(e.minute)));
       cursor = page.body.next_cursor;
     } while (cursor);
-    assert.equal(seen.length, 26, 'raw events that survived retention');
+    assert.equal(seen.length, 26, 'minute groups that survived retention');
     assert.equal(new Set(seen).size, seen.length);
     assert.deepEqual(
       times,

@@ -1,4 +1,8 @@
-/** GET /api/v1/usage/events: individual requests, newest first, with cursor pagination. */
+/**
+ * GET /api/v1/usage/events: request groups, one per minute and request shape (credential,
+ * IP, user agent, method, route, status, model) with their counts, newest minute first, with
+ * cursor pagination. "Who used this key, from where, when, on what" to the minute.
+ */
 
 import { requireAccount } from '../../auth/principal.js';
 import type { AppContext } from '../../context.js';
@@ -6,53 +10,63 @@ import { ApiError } from '../../http/errors.js';
 import { defineRoute } from '../../http/route.js';
 import { isoTime } from '../../http/values.js';
 import { nanosToUsd } from '../money.js';
-import { type EventCursor, usageEvents } from '../repository.js';
+import { type GroupCursor, usageGroups } from '../repository.js';
 import { usageEventsPageSchema, usageEventsQuerySchema } from '../schema.js';
 import { rangeOf } from './get-usage.js';
 
-const encodeCursor = (cursor: EventCursor): string => Buffer.from(`${cursor.createdAt}:${cursor.id}`).toString('base64url');
+const encodeCursor = (cursor: GroupCursor): string => Buffer.from(`${cursor.minute}:${cursor.id}`).toString('base64url');
 
-function decodeCursor(text: string): EventCursor {
-  const [createdAt, id] = Buffer.from(text, 'base64url').toString().split(':');
-  if (!createdAt || !/^\d{1,16}$/.test(createdAt) || !id || !/^evt_[0-9A-Za-z]{24}$/.test(id)) {
+function decodeCursor(text: string): GroupCursor {
+  const [minute, id] = Buffer.from(text, 'base64url').toString().split(':');
+  if (!minute || !/^\d{1,16}$/.test(minute) || !id || !/^[0-9A-Za-z_-]{1,32}$/.test(id)) {
     throw new ApiError('INVALID_INPUT', 'Invalid value for cursor', { details: 'cursor: use the next_cursor of a previous page' });
   }
-  return { createdAt: Number(createdAt), id };
+  return { minute: Number(minute), id };
 }
+
+const orNull = (value: string): string | null => (value === '' ? null : value);
+const microsToMs = (us: number): number => Math.round(us) / 1000;
 
 export const listUsageEventsRoute = (ctx: AppContext) =>
   defineRoute({
     method: 'GET',
     url: '/api/v1/usage/events',
-    summary: 'Individual usage events',
+    summary: 'Request groups per minute',
     tag: 'Usage',
     auth: 'account',
     scopes: ['usage.read'],
     query: usageEventsQuerySchema,
-    response: { status: 200, schema: usageEventsPageSchema, description: 'A page of events, newest first; pass next_cursor for the next' },
+    response: {
+      status: 200,
+      schema: usageEventsPageSchema,
+      description: 'A page of request groups (one per minute and request shape), newest first; pass next_cursor for the next',
+    },
     async handler({ query, request }) {
       const range = { accountId: requireAccount(request).accountId, ...rangeOf(query, ctx.clock.now()), credentialId: query.key_id };
       const cursor = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
-      const rows = await usageEvents(ctx.store.db, range, query.per_page + 1, cursor);
+      const rows = await usageGroups(ctx.store.db, range, query.per_page + 1, cursor);
       const page = rows.slice(0, query.per_page);
       const last = page.at(-1);
       return {
         data: page.map((row) => ({
           id: row.id,
-          created_at: isoTime(row.created_at),
+          minute: isoTime(Number(row.minute)),
           key_id: row.credential_id,
           credential_kind: row.credential_kind,
-          ip: row.ip,
-          user_agent: row.user_agent,
+          ip: orNull(row.ip),
+          user_agent: orNull(row.user_agent),
           method: row.method,
-          path: row.path,
-          model: row.model,
-          status_code: row.status_code,
-          latency_ms: row.latency_ms,
-          prediction_id: row.prediction_id,
+          route: row.route,
+          model: orNull(row.model),
+          status_code: Number(row.status_code),
+          requests: Number(row.requests),
+          errors: Number(row.errors),
+          predictions: Number(row.predictions),
+          latency_ms_avg: microsToMs(Number(row.latency_sum_us) / Number(row.requests)),
+          latency_ms_max: microsToMs(Number(row.latency_max_us)),
           charge: nanosToUsd(row.charge_nanos),
         })),
-        next_cursor: rows.length > query.per_page && last ? encodeCursor({ createdAt: last.created_at, id: last.id }) : null,
+        next_cursor: rows.length > query.per_page && last ? encodeCursor({ minute: Number(last.minute), id: last.id }) : null,
       };
     },
   });
