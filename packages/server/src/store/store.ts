@@ -8,7 +8,18 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import {
+  CompiledQuery,
+  type DatabaseConnection,
+  type Driver,
+  Kysely,
+  Migrator,
+  PostgresDialect,
+  SqliteDialect,
+  type SqliteDialectConfig,
+  SqliteDriver,
+  sql,
+} from 'kysely';
 import pg from 'pg';
 import type { DatabaseTarget } from './database-url.js';
 import { LATEST_MIGRATION, migrationProvider } from './migrations.js';
@@ -48,6 +59,28 @@ function classify(sqlText: string): StatementKind {
   return 'other';
 }
 
+/**
+ * SQLite transactions on the main connection take the write lock when they begin (BEGIN
+ * IMMEDIATE). The writer thread writes on a connection of its own; a deferred transaction
+ * that read before the writer committed could not then write (SQLITE_BUSY_SNAPSHOT, which
+ * no busy timeout retries). Taking the lock first, it waits (busy_timeout) for the writer's
+ * current job, a few milliseconds, and then nothing can come between its read and its write.
+ */
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+}
+
+class ImmediateSqliteDialect extends SqliteDialect {
+  constructor(private readonly settings: SqliteDialectConfig) {
+    super(settings);
+  }
+  override createDriver(): Driver {
+    return new ImmediateSqliteDriver(this.settings);
+  }
+}
+
 function openSqlite(file: string): BetterSqlite3.Database {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   return configureSqlite(new BetterSqlite3(file));
@@ -76,7 +109,7 @@ export async function openStore(target: DatabaseTarget, options: StoreOptions = 
   let dialect: SqliteDialect | PostgresDialect;
   if (target.dialect === 'sqlite') {
     sqlite = openSqlite(target.file);
-    dialect = new SqliteDialect({ database: sqlite });
+    dialect = new ImmediateSqliteDialect({ database: sqlite });
   } else {
     dialect = postgresDialect(target.url, target.schema, options.poolSize ?? 10, options.onConnectionError ?? (() => {}));
   }

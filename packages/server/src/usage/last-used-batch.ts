@@ -50,7 +50,7 @@ export class LastUsedBatch {
     this.batch = new Batch(
       {
         name: 'last_used',
-        rowsPerJob: 500,
+        rowsPerJob: 250,
         toJob: jobsOf,
         async write(jobs) {
           let written = 0;

@@ -106,7 +106,7 @@ export class UsageBatch {
     this.batch = new Batch(
       {
         name: 'usage',
-        rowsPerJob: 500,
+        rowsPerJob: 250,
         toJob: (groups) => ({ op: 'usage', ledgerId: `${this.ledgerTag}.${++this.ledgerSequence}`, appliedAt: clock.now(), rows: columnsOf(groups) }),
         write: (job) => writer.apply(job),
         sizeOf: (job) => job.rows.minute.length,
