@@ -27,7 +27,7 @@ import { recordExpiryNotices } from './tokens/expiry-notices.js';
 import { tokenLookup } from './tokens/index.js';
 import { scopeCatalogue } from './tokens/scopes.js';
 import { LastUsedBatch } from './usage/last-used-batch.js';
-import { DAY_MS, HOUR_MS, rollUpAndPrune } from './usage/repository.js';
+import { DAY_MS, HOUR_MS } from './usage/repository.js';
 import { UsageBatch } from './usage/usage-batch.js';
 import { type InvalidationBus, LocalInvalidationBus } from './verify/invalidation-bus.js';
 import { PostgresInvalidationBus } from './verify/postgres-invalidation-bus.js';
@@ -120,7 +120,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         everyMs: DAY_MS,
         firstAfterMs: 60_000,
         run: async (now) => {
-          await rollUpAndPrune(store.db, now, config.usageRetentionDays);
+          await store.writer.apply({ op: 'rollup', now, retentionDays: config.usageRetentionDays });
           await store.writer.apply({ op: 'prune_ledger', before: now - DAY_MS });
         },
       },

@@ -8,22 +8,12 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import {
-  CompiledQuery,
-  type DatabaseConnection,
-  type Driver,
-  Kysely,
-  Migrator,
-  PostgresDialect,
-  SqliteDialect,
-  type SqliteDialectConfig,
-  SqliteDriver,
-  sql,
-} from 'kysely';
+import { Kysely, Migrator, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { DatabaseTarget } from './database-url.js';
 import { LATEST_MIGRATION, migrationProvider } from './migrations.js';
 import type { Database } from './schema.js';
+import { ImmediateSqliteDialect } from './sqlite-dialect.js';
 import { configureSqlite, openWriter, type Writer } from './writer.js';
 
 export type StatementKind = 'read' | 'write' | 'other';
@@ -59,28 +49,6 @@ function classify(sqlText: string): StatementKind {
   return 'other';
 }
 
-/**
- * SQLite transactions on the main connection take the write lock when they begin (BEGIN
- * IMMEDIATE). The writer thread writes on a connection of its own; a deferred transaction
- * that read before the writer committed could not then write (SQLITE_BUSY_SNAPSHOT, which
- * no busy timeout retries). Taking the lock first, it waits (busy_timeout) for the writer's
- * current job, a few milliseconds, and then nothing can come between its read and its write.
- */
-class ImmediateSqliteDriver extends SqliteDriver {
-  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
-    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
-  }
-}
-
-class ImmediateSqliteDialect extends SqliteDialect {
-  constructor(private readonly settings: SqliteDialectConfig) {
-    super(settings);
-  }
-  override createDriver(): Driver {
-    return new ImmediateSqliteDriver(this.settings);
-  }
-}
-
 function openSqlite(file: string): BetterSqlite3.Database {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   return configureSqlite(new BetterSqlite3(file));
@@ -106,7 +74,7 @@ export async function openStore(target: DatabaseTarget, options: StoreOptions = 
     await createSchemaIfMissing(target.url, target.schema);
   }
   let sqlite: BetterSqlite3.Database | undefined;
-  let dialect: SqliteDialect | PostgresDialect;
+  let dialect: ImmediateSqliteDialect | PostgresDialect;
   if (target.dialect === 'sqlite') {
     sqlite = openSqlite(target.file);
     dialect = new ImmediateSqliteDialect({ database: sqlite });

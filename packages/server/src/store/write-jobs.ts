@@ -14,7 +14,11 @@
  */
 import { createHash } from 'node:crypto';
 import type BetterSqlite3 from 'better-sqlite3';
+import { Kysely, PostgresDialect } from 'kysely';
 import type pg from 'pg';
+import { rollUpAndPrune } from '../usage/repository.js';
+import type { Database } from './schema.js';
+import { ImmediateSqliteDialect } from './sqlite-dialect.js';
 
 /** Tables whose rows carry last_used_at / last_used_ip / last_used_user_agent. */
 export type LastUsedTable = 'api_keys' | 'personal_access_tokens';
@@ -60,7 +64,14 @@ export interface PruneLedgerJob {
   before: number;
 }
 
-export type WriteJob = LastUsedJob | UsageJob | PruneLedgerJob;
+/** The daily usage rollup and retention (usage/repository.ts), run on the writer's connection. */
+export interface RollupJob {
+  op: 'rollup';
+  now: number;
+  retentionDays: number;
+}
+
+export type WriteJob = LastUsedJob | UsageJob | PruneLedgerJob | RollupJob;
 
 export interface WriteBackend {
   /** Applies one job; resolves to the number of rows it wrote (0 for a job already in the ledger). */
@@ -103,8 +114,10 @@ export class SqliteWriteBackend implements WriteBackend {
   private readonly ledger: BetterSqlite3.Statement;
   private readonly upsert: BetterSqlite3.Statement;
   private readonly prune: BetterSqlite3.Statement;
+  private readonly kysely: Kysely<Database>;
 
   constructor(private readonly db: BetterSqlite3.Database) {
+    this.kysely = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: db }) });
     const lastUsed = (table: LastUsedTable) =>
       db.prepare(
         `update ${table} set last_used_at = ?, last_used_ip = ?, last_used_user_agent = ? where id = ? and (last_used_at is null or last_used_at < ?)`,
@@ -116,10 +129,11 @@ export class SqliteWriteBackend implements WriteBackend {
   }
 
   async apply(job: WriteJob): Promise<number> {
+    if (job.op === 'rollup') return (await rollUpAndPrune(this.kysely, job.now, job.retentionDays)).pruned;
     return this.db.transaction(() => this.applyNow(job)).immediate();
   }
 
-  private applyNow(job: WriteJob): number {
+  private applyNow(job: Exclude<WriteJob, RollupJob>): number {
     switch (job.op) {
       case 'last_used': {
         const statement = this.lastUsed[job.table];
@@ -168,10 +182,18 @@ export class SqliteWriteBackend implements WriteBackend {
  * arrays (`unnest`), so a batch of any size is one round trip and one plan.
  */
 export class PostgresWriteBackend implements WriteBackend {
-  constructor(private readonly client: pg.Client) {}
+  private readonly kysely: Kysely<Database>;
+
+  constructor(private readonly client: pg.Client) {
+    // Kysely over this one client: a pool of one that never closes it (close() does).
+    const pool = { connect: async () => Object.assign(client, { release: () => {} }), end: async () => {} };
+    this.kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  }
 
   async apply(job: WriteJob): Promise<number> {
     switch (job.op) {
+      case 'rollup':
+        return (await rollUpAndPrune(this.kysely, job.now, job.retentionDays)).pruned;
       case 'last_used': {
         // Rows in id order, so concurrent flushes of several instances lock rows in one order.
         const order = job.ids.map((_, i) => i).sort((a, b) => (job.ids[a]! < job.ids[b]! ? -1 : 1));

@@ -102,6 +102,46 @@ describe('usage aggregates, rollup and retention', () => {
     const second = await rollUpAndPrune(t.server.ctx.store.db, now, 5);
     assert.equal(second.pruned, 0);
     check(await aggregates());
+    // As the schedule runs it: on the writer thread's connection.
+    assert.equal(await t.server.ctx.store.writer.apply({ op: 'rollup', now, retentionDays: 5 }), 0);
+    check(await aggregates());
+  });
+
+  test('a day rolled up in part (a run interrupted between slices) is one row, counted once', async () => {
+    const owner2 = t.client();
+    const account = (await owner2.signup()).account.id;
+    const key = (await owner2.createKey()).id;
+    const { db } = t.server.ctx.store;
+    const day = today - 2 * DAY_MS;
+    const rows = [0, 1, 2, 3].map((h) => ({
+      ...event(2, h),
+      id: `partial${h}`,
+      account_id: account,
+      credential_id: key,
+      minute: day + h * 3_600_000,
+    }));
+    await db.insertInto('usage_minutes').values(rows).execute();
+    // The first two hours are in usage_daily already, and rolled_until lies between them and the rest.
+    const before = await db.selectFrom('usage_rollup_state').select('rolled_until').executeTakeFirstOrThrow();
+    await db.deleteFrom('usage_daily').where('account_id', '=', account).execute();
+    await db
+      .insertInto('usage_daily')
+      .values({ account_id: account, credential_id: key, day, requests: 2, predictions: 2, errors: 0, charge_nanos: 200_000_002 })
+      .execute();
+    await db
+      .updateTable('usage_rollup_state')
+      .set({ rolled_until: day + 2 * 3_600_000 })
+      .execute();
+    const body = (await owner2.get(`/api/v1/usage?from=${new Date(day).toISOString()}`)).body;
+    assert.deepEqual(
+      body.data.map((d: { period: string; requests: number; charge: string }) => [d.period, d.requests, d.charge]),
+      [[new Date(day).toISOString(), 4, nanosToUsd(4n * 100_000_001n)]],
+    );
+    // The interrupted run resumes: nothing is added twice.
+    await rollUpAndPrune(db, now, 5);
+    const again = (await owner2.get(`/api/v1/usage?from=${new Date(day).toISOString()}`)).body;
+    assert.deepEqual(again.data, body.data);
+    assert.ok((await db.selectFrom('usage_rollup_state').select('rolled_until').executeTakeFirstOrThrow()).rolled_until >= before.rolled_until);
   });
 
   test('hourly granularity and the key filter', async () => {
