@@ -60,7 +60,7 @@ const SHAPED = new RegExp(
   'g',
 );
 
-const PREFIX_STARTS = [...new Set(FORMATS.map((f) => f.prefix.slice(0, 2)))];
+const PREFIXES = FORMATS.map((f) => f.prefix);
 
 /** Undoes every level of percent-encoding of a run SHAPED matched (it holds nothing but `%`, hex and the alphabet). */
 function decodeRun(run: string): string {
@@ -81,9 +81,9 @@ export function findCredentials(text: string): FoundCredential[] {
 }
 
 export function redactCredentials(text: string): string {
-  // A credential starts with its prefix's first two characters, or has a "%" in them:
-  // text with neither holds no credential, and is returned without a regular-expression scan.
-  if (!text.includes('%') && !PREFIX_STARTS.some((start) => text.includes(start))) return text;
+  // A credential is its prefix spelled out, or has a "%" in it: text with neither holds
+  // no credential, and is returned without a regular-expression scan.
+  if (!text.includes('%') && !PREFIXES.some((prefix) => text.includes(prefix))) return text;
   // The mask is of the decoded run: a longer run is not credential-shaped, so its mask is
   // the placeholder and nothing shows.
   return text.replace(SHAPED, (match) => maskCredential(decodeRun(match)));
