@@ -48,8 +48,11 @@ describe('the verify path', () => {
     // The writer thread writes the last use and the usage group; the main connection runs nothing.
     assert.deepEqual(await statementsDuring(t, () => t.server.flushBatches()), []);
     const groups = await t.server.ctx.store.db.selectFrom('usage_minutes').selectAll().where('credential_id', '=', id).execute();
-    assert.equal(groups.length, 1, 'the 500 requests are one group');
-    assert.equal(Number(groups[0]!.requests), 500);
+    assert.ok(groups.length <= 2, 'the 500 requests are one group (two if a minute turned meanwhile)');
+    assert.equal(
+      groups.reduce((sum, g) => sum + Number(g.requests), 0),
+      500,
+    );
     const listed = await owner.get(`/api/v1/keys/${id}`);
     assert.ok(listed.body.last_used_at);
     assert.equal(listed.body.last_used_ip, '127.0.0.1');
