@@ -1,5 +1,44 @@
-/** Kysely's SQLite dialect, with transactions that take the write lock when they begin. */
-import { CompiledQuery, type DatabaseConnection, type Driver, SqliteDialect, type SqliteDialectConfig, SqliteDriver } from 'kysely';
+/**
+ * Kysely's SQLite dialect, with transactions that take the write lock when they begin, and
+ * prepared statements kept for reuse.
+ */
+import {
+  CompiledQuery,
+  type DatabaseConnection,
+  type Driver,
+  SqliteDialect,
+  type SqliteDatabase,
+  type SqliteDialectConfig,
+  SqliteDriver,
+  type SqliteStatement,
+} from 'kysely';
+
+/** Distinct SQL texts whose statements are kept; beyond it the least recently used goes. */
+const STATEMENT_CACHE_SIZE = 500;
+
+/**
+ * The database with `prepare` memoized per SQL text: Kysely prepares every query it runs,
+ * and preparing costs more than running an indexed lookup (a verify-cache miss). Safe
+ * because Kysely runs one statement at a time on the connection and reads each to its end
+ * (`all`/`run`; nothing here streams with `iterate`).
+ */
+function withStatementCache(database: SqliteDatabase): SqliteDatabase {
+  const statements = new Map<string, SqliteStatement>();
+  return {
+    close: () => database.close(),
+    prepare(sqlText) {
+      let statement = statements.get(sqlText);
+      if (statement === undefined) {
+        statement = database.prepare(sqlText);
+        if (statements.size >= STATEMENT_CACHE_SIZE) statements.delete(statements.keys().next().value as string);
+      } else {
+        statements.delete(sqlText);
+      }
+      statements.set(sqlText, statement);
+      return statement;
+    },
+  };
+}
 
 /**
  * SQLite transactions through Kysely take the write lock when they begin (BEGIN
@@ -15,8 +54,11 @@ class ImmediateSqliteDriver extends SqliteDriver {
 }
 
 export class ImmediateSqliteDialect extends SqliteDialect {
-  constructor(private readonly settings: SqliteDialectConfig) {
-    super(settings);
+  private readonly settings: SqliteDialectConfig;
+  constructor(settings: { database: SqliteDatabase }) {
+    const cached = { database: withStatementCache(settings.database) };
+    super(cached);
+    this.settings = cached;
   }
   override createDriver(): Driver {
     return new ImmediateSqliteDriver(this.settings);
