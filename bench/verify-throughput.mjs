@@ -338,6 +338,8 @@ async function main() {
     const flushStallMaxMs = sample(final, 'batch_flush_event_loop_stall_max_seconds') * 1000;
     const loopDelayMaxMs = sample(final, 'event_loop_delay_max_seconds') * 1000;
     const flushStepMaxMs = sample(final, 'batch_flush_step_max_seconds') * 1000;
+    const steps = sample(final, 'batch_flush_step_seconds_count');
+    const stepsOver = (le) => steps - sample(final, `batch_flush_step_seconds_bucket{le="${le}"}`);
     const targets = {
       ratio: medians.ratio >= TARGET_RATIO[dialect],
       stretch: medians.ratio >= STRETCH_RATIO,
@@ -369,7 +371,7 @@ async function main() {
       `trend (last round's server req/s / the first's) ${trend.toFixed(3)} (target >= ${TARGET_TREND}: ${targets.trend ? 'met' : 'NOT MET'}); the baseline's own: ${baselineTrend.toFixed(3)}`,
     );
     out(
-      `event loop during batch flushes: longest synchronous flush step ${flushStepMaxMs.toFixed(2)} ms (the flush's own share); ` +
+      `event loop during batch flushes: ${steps} synchronous flush steps (the flush's own share, wall time), ${stepsOver('0.001')} over 1 ms, ${stepsOver('0.005')} over 5 ms, longest ${flushStepMaxMs.toFixed(2)} ms; ` +
         `longest delay while a flush ran ${flushStallMaxMs.toFixed(2)} ms (1 ms sampling; includes other callbacks, GC and the machine); longest anywhere since start ${loopDelayMaxMs.toFixed(2)} ms`,
     );
     out(`verdict: ${verdict}`);
@@ -485,6 +487,7 @@ async function main() {
       trend: round(trend, 3),
       baseline_trend: round(baselineTrend, 3),
       flush_step_max_ms: round(flushStepMaxMs, 2),
+      flush_steps: { count: steps, over_1ms: stepsOver('0.001'), over_5ms: stepsOver('0.005') },
       flush_event_loop_stall_max_ms: round(flushStallMaxMs, 2),
       event_loop_delay_max_ms: round(loopDelayMaxMs, 2),
       targets: {
