@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 import { execFileSync } from 'node:child_process';
 /**
- * `npm run bench:usage`: the usage API with 1,000,000 usage events in the store.
+ * `npm run bench:usage`: the usage API with 1,000,000 per-minute request groups in the store.
  *
- * One SQLite database holds a large account (1,000,000 events over 30 days, 10 keys) and a
- * small one (10,000 events, the baseline measured in the same run). Days before today are
+ * One SQLite database holds a large account (1,000,000 request groups over 30 days, 10 keys:
+ * as diverse as traffic gets, every group a different minute, IP or user agent) and a small
+ * one (10,000 groups, the baseline measured in the same run). Days before today are
  * rolled up, as the daily job leaves them. Each query is timed for both accounts through the
  * real server; the ratio large/small shows whether a query's cost grows with the data.
  * Results go to bench/results/usage-queries.json.
@@ -37,27 +38,29 @@ for (const [name, events] of [
 }
 await stopProcess(server);
 
-// Events straight into the database: the API would take minutes to make a million.
+// Groups straight into the database: the API would take minutes to make a million.
 const seedStart = performance.now();
 const db = new Database(file);
 const insert =
-  db.prepare(`insert into usage_events (id, account_id, credential_kind, credential_id, ip, user_agent, method, path, model, status_code, latency_ms, prediction_id, charge_nanos, created_at)
-  values (?, ?, 'api_key', ?, '198.51.100.7', 'bench', 'POST', '/v1/predictions', 'sandbox-text', ?, 3, ?, ?, ?)`);
+  db.prepare(`insert into usage_minutes (id, minute, account_id, credential_kind, credential_id, ip, user_agent, method, route, status_code, model,
+    requests, errors, predictions, latency_sum_us, latency_max_us, charge_nanos)
+  values (?, ?, ?, 'api_key', ?, ?, 'bench', 'POST', '/v1/predictions', ?, 'sandbox-text', 1, ?, ?, 3000, 3000, ?)`);
 const now = Date.now();
 const seedAll = db.transaction(() => {
   for (const account of accounts) {
     for (let i = 0; i < account.events; i++) {
-      const at = now - Math.floor((i / account.events) * 30 * DAY) - 1000;
+      const at = now - Math.floor((i / account.events) * 30 * DAY) - 60_000;
       const ok = i % 50 !== 0;
-      const id = `evt_${at.toString(36).padStart(9, '0')}${account.name.padEnd(8, 'x').slice(0, 8)}${i.toString(36).padStart(7, '0')}`;
-      insert.run(id, account.accountId, account.keys[i % 10].id, ok ? 201 : 500, ok ? `pred_${i}` : null, ok ? 1_000_000 : 0, at);
+      const id = `${account.name}${i.toString(36).padStart(8, '0')}`;
+      const ip = `198.51.${(i >> 8) & 255}.${i & 255}`;
+      insert.run(id, at - (at % 60_000), account.accountId, account.keys[i % 10].id, ip, ok ? 201 : 500, ok ? 0 : 1, ok ? 1 : 0, ok ? 1_000_000 : 0);
     }
   }
 });
 seedAll();
 db.close();
 const seedSeconds = (performance.now() - seedStart) / 1000;
-process.stdout.write(`seeded ${accounts.map((a) => `${a.events} events (${a.name})`).join(' and ')} in ${seedSeconds.toFixed(1)} s\n`);
+process.stdout.write(`seeded ${accounts.map((a) => `${a.events} request groups (${a.name})`).join(' and ')} in ${seedSeconds.toFixed(1)} s\n`);
 execFileSync(process.execPath, [join(ROOT, 'packages/server/dist/admin.js'), 'rollup'], { env: { ...process.env, ...env }, stdio: 'inherit' });
 
 server = await startServer({ env, cpu: 0, logFile: join(dir, 'server.log') });
@@ -65,7 +68,7 @@ const iso = (ms) => encodeURIComponent(new Date(ms).toISOString());
 const queries = (account) => {
   const key = account.keys[3].id;
   const middle = now - 15 * DAY;
-  const cursor = Buffer.from(`${middle}:evt_${middle.toString(36).padStart(9, '0')}zzzzzzzzzzzzzzz`).toString('base64url');
+  const cursor = Buffer.from(`${middle - (middle % 60_000)}:zzzzzzzzzzzzzzzzzzzzzz`).toString('base64url');
   return {
     'usage, 30 days by day': `/api/v1/usage`,
     'usage, 30 days, one key': `/api/v1/usage?key_id=${key}`,
@@ -95,7 +98,7 @@ for (const [label, path] of Object.entries(queries(accounts[0]))) {
 }
 await stopProcess(server);
 
-process.stdout.write(`\nmedian of ${REPEATS} requests; large = 1,000,000 events, small = 10,000 (same database, same run)\n`);
+process.stdout.write(`\nmedian of ${REPEATS} requests; large = 1,000,000 request groups, small = 10,000 (same database, same run)\n`);
 for (const r of rows)
   process.stdout.write(
     `  ${r.query.padEnd(28)} large ${r.large_ms.toFixed(2).padStart(7)} ms  small ${r.small_ms.toFixed(2).padStart(7)} ms  ratio ${r.ratio}\n`,
@@ -106,7 +109,7 @@ const results = {
   date: new Date().toISOString(),
   node: process.version,
   database: 'sqlite',
-  events: { large: 1_000_000, small: 10_000 },
+  request_groups: { large: 1_000_000, small: 10_000 },
   repeats: REPEATS,
   queries: rows,
 };

@@ -1,26 +1,36 @@
 #!/usr/bin/env node
 /**
- * `npm run bench` — throughput of the verify path, and the revocation race.
+ * `npm run bench` — throughput and tail latency of the verify path, the cost of usage
+ * recording, and the revocation race. `npm run bench -- --postgres` runs the same on
+ * PostgreSQL, against the same baseline.
  *
- * Measures `GET /v1/models` with a valid API key (key verification + last-used recording +
- * one log line per request, as in production: the server runs at its default LOG_LEVEL=info
- * and default BATCH_FLUSH_INTERVAL_MS) against a bare node:http baseline that only hashes the
- * key (SHA-256), looks it up in a Map and returns the same bytes (bench/baseline-server.mjs).
+ * Measures `GET /v1/models` with a valid API key (key verification, last-used recording,
+ * usage recording and the access log at the production default LOG_LEVEL=info and default
+ * BATCH_FLUSH_INTERVAL_MS) against a bare node:http baseline that only hashes the key
+ * (SHA-256), looks it up in a Map and returns the same bytes (bench/baseline-server.mjs).
  *
- * - Seeds 10,000 keys across 100 accounts over HTTP on a fresh SQLite file.
- * - wrk -t1 -c50 -d10s, a key chosen at random from the 10,000 for every request; server and
- *   baseline pinned to core 0, wrk to core 1 (taskset). Server and baseline alternate for
- *   3 rounds, each measured round after an uncounted 2 s warm-up. Reports req/s, p50 and p99
- *   per round, the median req/s of each and the median of the per-round ratios
- *   server/baseline (target >= 0.75; reported, not enforced).
+ * - Seeds 10,000 keys across 100 accounts over HTTP on a fresh database (a SQLite file, or
+ *   a fresh PostgreSQL database on TEST_DATABASE_URL's server with its processes pinned to
+ *   wrk's core, off the server's).
+ * - wrk -t1 -c50 -d10s, a key chosen at random from the 10,000 for every request, each key
+ *   always with the same one of three User-Agents; server and baseline pinned to core 0, wrk
+ *   to core 1 (taskset). Server and baseline alternate for 5 rounds, each measured round
+ *   after an uncounted 2 s warm-up. Reports req/s, p50, p99 and p99.9 per round, the median
+ *   req/s of each, the median of the per-round ratios server/baseline, the trend (last
+ *   round's server req/s / the first's), and per round the rows the batch flushes wrote and
+ *   the longest event-loop stall during a flush (from /metrics).
+ * - Usage: after the rounds, the usage API's request totals (every account) against the
+ *   requests wrk completed; the size of the per-minute group table per million requests;
+ *   one key's request groups (minute, IP, user agent, count).
  * - Revocation race: for 20 fresh keys, 8 concurrent keep-alive request loops use the key
  *   while it is revoked; a 200 for a request *sent* after the DELETE response arrived fails.
  *
  * Exits non-zero if the server answered any load request with a non-2xx (or dropped a
- * connection), or if the race accepted a request sent after revocation.
- * Results go to bench/results/verify-throughput.json.
+ * connection), if the usage totals disagree with wrk beyond the stated tolerance, or if
+ * the race accepted a request sent after revocation. Performance targets are reported.
+ * Results go to bench/results/verify-throughput[-postgres].json.
  *
- * BENCH_LOG_LEVEL=<level> runs the server at another log level, for diagnosis only: such a
+ * BENCH_LOG_LEVEL, BENCH_ROUNDS and BENCH_SECONDS change the run for diagnosis only: such a
  * run is labelled as such and does not overwrite the results file.
  */
 import { spawnSync } from 'node:child_process';
@@ -29,6 +39,10 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
+import BetterSqlite3 from 'better-sqlite3';
+import pg from 'pg';
+import { maxBucketBetween, sample, scrape } from './lib/metrics.mjs';
+import { createBenchDatabase, pinPostgres } from './lib/postgres.mjs';
 import { ROOT, startListeningScript, startServer, stopAll, stopProcess, tempDir, waitUntilIdle } from './lib/processes.mjs';
 import { commitId, median, round, writeResults } from './lib/results.mjs';
 import { createKey, revokeKey, seed } from './lib/seed.mjs';
@@ -37,24 +51,31 @@ import { ensureWrk, wrk } from './lib/wrk.mjs';
 const ACCOUNTS = 100;
 const KEYS_PER_ACCOUNT = 100;
 const SEED_CONCURRENCY = 20;
-const ROUNDS = 3;
-const SECONDS = 10;
+const DEFAULT_ROUNDS = 5;
+const DEFAULT_SECONDS = 10;
 const WARMUP_SECONDS = 2;
 const CONNECTIONS = 50;
 const SERVER_CPU = 0;
 const WRK_CPU = 1;
-const TARGET_RATIO = 0.75;
+const TARGET_RATIO = { sqlite: 0.65, postgres: 0.5 };
+const STRETCH_RATIO = 0.75;
+const TARGET_P99_FACTOR = 3;
+const TARGET_TREND = 0.9;
 const RACE_KEYS = 20;
 const RACE_LOOPS = 8;
 const RACE_TAIL_MS = 50;
-/** The server's default, and what production runs: one JSON log line per request. */
+/** The server's default, and what production runs. */
 const DEFAULT_LOG_LEVEL = 'info';
 /** The server's default BATCH_FLUSH_INTERVAL_MS: last-used and usage batches flush this often. */
 const FLUSH_INTERVAL_MS = 5000;
 
 const out = (line = '') => process.stdout.write(`${line}\n`);
+const postgres = process.argv.includes('--postgres');
+const dialect = postgres ? 'postgres' : 'sqlite';
 const logLevel = process.env.BENCH_LOG_LEVEL || DEFAULT_LOG_LEVEL;
-const diagnostic = logLevel !== DEFAULT_LOG_LEVEL;
+const ROUNDS = Number(process.env.BENCH_ROUNDS || DEFAULT_ROUNDS);
+const SECONDS = Number(process.env.BENCH_SECONDS || DEFAULT_SECONDS);
+const diagnostic = logLevel !== DEFAULT_LOG_LEVEL || ROUNDS !== DEFAULT_ROUNDS || SECONDS !== DEFAULT_SECONDS;
 
 /** After a server round the server still has batches to flush: let it finish before the baseline runs. */
 async function settle(proc) {
@@ -74,6 +95,7 @@ async function measure(target, keysFile) {
   const logBefore = target.logBytes();
   const r = await load(target, keysFile, SECONDS);
   r.logBytesPerRequest = (target.logBytes() - logBefore) / Math.max(1, r.requests);
+  r.warmupRequests = warmup.requests;
   r.warmupNon2xx = warmup.non2xx;
   r.warmupSocketErrors = warmup.socketErrors;
   r.warmupTimeouts = warmup.timeouts;
@@ -143,6 +165,46 @@ async function revocationRace(url, cookie) {
   return race;
 }
 
+/** The usage table's rows, requests and bytes (tables and their indexes). */
+async function usageState(databaseUrl) {
+  if (!postgres) {
+    const db = new BetterSqlite3(databaseUrl, { readonly: true });
+    try {
+      const { groups, requests } = db.prepare('select count(*) as groups, coalesce(sum(requests), 0) as requests from usage_minutes').get();
+      const { bytes } = db
+        .prepare(
+          "select coalesce(sum(pgsize), 0) as bytes from dbstat where name = 'usage_minutes' or name like 'usage_minutes_%' or name like 'sqlite_autoindex_usage_minutes%'",
+        )
+        .get();
+      return { groups, requests, bytes };
+    } finally {
+      db.close();
+    }
+  }
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query(
+      "select count(*)::bigint as groups, coalesce(sum(requests), 0)::bigint as requests, pg_total_relation_size('usage_minutes') as bytes from usage_minutes",
+    );
+    return { groups: Number(rows[0].groups), requests: Number(rows[0].requests), bytes: Number(rows[0].bytes) };
+  } finally {
+    await client.end();
+  }
+}
+
+/** Sum of every account's usage totals (requests) since `from`, through the usage API. */
+async function usageApiTotal(url, cookies, from) {
+  let total = 0;
+  for (const cookie of cookies) {
+    const response = await fetch(`${url}/api/v1/usage?from=${new Date(from).toISOString()}`, { headers: { cookie } });
+    const body = await response.json();
+    if (response.status !== 200) throw new Error(`usage API: ${response.status} ${JSON.stringify(body)}`);
+    total += body.totals.requests;
+  }
+  return total;
+}
+
 function header() {
   const wrkVersion = spawnSync('wrk', ['--version'], { encoding: 'utf8' }).stdout.split('\n')[0].split(' [')[0];
   return { commit: commitId(), date: new Date().toISOString(), node: process.version, cpus: availableParallelism(), wrk: wrkVersion };
@@ -152,192 +214,327 @@ async function main() {
   ensureWrk();
   const run = header();
   const failures = [];
-  out(`verify-throughput: commit ${run.commit}, ${run.date}, node ${run.node}, ${run.cpus} cores, ${run.wrk}`);
-  if (run.cpus < 2) out('warning: fewer than 2 cores; the server and wrk cannot be kept apart');
-  if (process.env.LOG_LEVEL) out(`note: LOG_LEVEL=${process.env.LOG_LEVEL} in the environment is ignored (use BENCH_LOG_LEVEL for a diagnostic run)`);
-  out(
-    `server LOG_LEVEL=${logLevel} ` +
-      (diagnostic
-        ? `(DIAGNOSTIC RUN: not the production default '${DEFAULT_LOG_LEVEL}'; results file not written)`
-        : '(its default, as in production: one log line per request)') +
-      `, BATCH_FLUSH_INTERVAL_MS=${FLUSH_INTERVAL_MS} (default; last-used recording on)`,
-  );
-  out(
-    `pinning: server and baseline on core ${SERVER_CPU} (taskset -c ${SERVER_CPU}), wrk on core ${WRK_CPU} (taskset -c ${WRK_CPU} wrk -t1 -c${CONNECTIONS} -d${SECONDS}s)`,
-  );
-
-  const dir = tempDir('skytells-bench-');
-  const server = await startServer({
-    env: { DATABASE_URL: join(dir, 'bench.db'), ...(diagnostic ? { LOG_LEVEL: logLevel } : {}) },
-    cpu: SERVER_CPU,
-    logFile: join(dir, 'server.log'),
-  });
-  out(`server ${server.url} (pid ${server.pid}), SQLite at ${join(dir, 'bench.db')}, stdout to ${server.logFile}`);
-
-  // Seed.
-  const seedStart = performance.now();
-  const { cookies, keys } = await seed(server.url, { accounts: ACCOUNTS, keysPerAccount: KEYS_PER_ACCOUNT, concurrency: SEED_CONCURRENCY });
-  const seedSeconds = (performance.now() - seedStart) / 1000;
-  out(`seeded ${keys.length} keys across ${cookies.length} accounts in ${seedSeconds.toFixed(1)} s (${SEED_CONCURRENCY} requests in flight)`);
-  const keysFile = join(dir, 'keys.txt');
-  writeFileSync(keysFile, `${keys.map((k) => k.key).join('\n')}\n`);
-
-  // The exact answer the baseline must give.
-  const sample = await fetch(`${server.url}/v1/models`, { headers: { 'x-api-key': keys[0].key } });
-  const body = Buffer.from(await sample.arrayBuffer());
-  const contentType = sample.headers.get('content-type');
-  if (sample.status !== 200) throw new Error(`GET /v1/models with a fresh key: ${sample.status} ${body}`);
-  const bodyFile = join(dir, 'models-body');
-  writeFileSync(bodyFile, body);
-  const baseline = await startListeningScript({
-    script: join(ROOT, 'bench/baseline-server.mjs'),
-    env: { PORT: '0', BASELINE_KEYS_FILE: keysFile, BASELINE_BODY_FILE: bodyFile, BASELINE_CONTENT_TYPE: contentType },
-    cpu: SERVER_CPU,
-    logFile: join(dir, 'baseline.log'),
-  });
-  baseline.logBytes = () => 0;
-  const check = await fetch(`${baseline.url}/v1/models`, { headers: { 'x-api-key': keys.at(-1).key } });
-  const checkBody = Buffer.from(await check.arrayBuffer());
-  const refused = await fetch(`${baseline.url}/v1/models`, { headers: { 'x-api-key': 'sk-not-a-key' } });
-  await refused.arrayBuffer();
-  if (check.status !== 200 || !checkBody.equals(body) || check.headers.get('content-type') !== contentType || refused.status !== 401) {
-    throw new Error('the baseline does not answer like the server');
-  }
-  out(`GET /v1/models answer: ${body.length} bytes, ${contentType}; baseline ${baseline.url} (pid ${baseline.pid}) answers with the same bytes`);
-
-  // Throughput: server and baseline alternate.
-  out(`\nload: ${ROUNDS} rounds of server then baseline, each ${WARMUP_SECONDS} s warm-up (not counted) + ${SECONDS} s measured`);
-  await settle(server);
-  const rounds = [];
-  for (let n = 1; n <= ROUNDS; n++) {
-    const s = await measure(server, keysFile);
+  const cleanups = [];
+  try {
+    out(`verify-throughput (${dialect}): commit ${run.commit}, ${run.date}, node ${run.node}, ${run.cpus} cores, ${run.wrk}`);
+    if (run.cpus < 2) out('warning: fewer than 2 cores; the server and wrk cannot be kept apart');
+    if (process.env.LOG_LEVEL)
+      out(`note: LOG_LEVEL=${process.env.LOG_LEVEL} in the environment is ignored (use BENCH_LOG_LEVEL for a diagnostic run)`);
     out(
-      `  round ${n} server   ${s.rps.toFixed(0).padStart(6)} req/s  (non-2xx ${s.non2xx}, timeouts ${s.timeouts}, ${s.logBytesPerRequest.toFixed(0)} log bytes/request)`,
+      `server LOG_LEVEL=${logLevel}, BATCH_FLUSH_INTERVAL_MS=${FLUSH_INTERVAL_MS}, ${ROUNDS} rounds of ${SECONDS} s` +
+        (diagnostic ? ' (DIAGNOSTIC RUN: not the production defaults or the standard rounds; results file not written)' : ' (production defaults)'),
     );
-    const settledMs = await settle(server);
-    const b = await measure(baseline, keysFile);
     out(
-      `  round ${n} baseline ${b.rps.toFixed(0).padStart(6)} req/s  (non-2xx ${b.non2xx}, timeouts ${b.timeouts}; the server was given ${(settledMs / 1000).toFixed(1)} s to flush its batches and go idle first)`,
+      `pinning: server and baseline on core ${SERVER_CPU} (taskset -c ${SERVER_CPU}), wrk on core ${WRK_CPU} (taskset -c ${WRK_CPU} wrk -t1 -c${CONNECTIONS} -d${SECONDS}s)`,
     );
-    rounds.push({ n, server: s, baseline: b, ratio: s.rps / b.rps });
-  }
-  for (const r of rounds) {
-    for (const [name, m] of [
-      ['server', r.server],
-      ['baseline', r.baseline],
-    ]) {
-      const non2xx = m.non2xx + m.warmupNon2xx;
-      const dropped = m.socketErrors + m.warmupSocketErrors;
-      if (non2xx > 0) failures.push(`round ${r.n}: the ${name} answered ${non2xx} requests with valid keys with a non-2xx status`);
-      if (dropped > 0) failures.push(`round ${r.n}: ${dropped} socket errors (connect/read/write) against the ${name}`);
+
+    const dir = tempDir('skytells-bench-');
+    let databaseUrl = join(dir, 'bench.db');
+    let pinnedPostgres = 0;
+    if (postgres) {
+      const database = await createBenchDatabase();
+      cleanups.push(() => database.drop());
+      databaseUrl = database.url;
+      const pin = pinPostgres(WRK_CPU);
+      cleanups.push(() => pin.restore());
+      pinnedPostgres = pin.pinned;
+      out(
+        `PostgreSQL database ${database.name}; ${pin.pinned} PostgreSQL processes pinned to core ${WRK_CPU} (with wrk), off the server's core` +
+          (pin.pinned === 0 ? ' (could not pin: PostgreSQL shares the cores)' : ''),
+      );
     }
-  }
-  const medians = {
-    server: median(rounds.map((r) => r.server.rps)),
-    baseline: median(rounds.map((r) => r.baseline.rps)),
-    ratio: median(rounds.map((r) => r.ratio)),
-  };
-  const verdict = medians.ratio >= TARGET_RATIO ? 'PASS' : 'BELOW TARGET';
+    const server = await startServer({
+      env: { DATABASE_URL: databaseUrl, ...(logLevel !== DEFAULT_LOG_LEVEL ? { LOG_LEVEL: logLevel } : {}) },
+      cpu: SERVER_CPU,
+      logFile: join(dir, 'server.log'),
+    });
+    out(`server ${server.url} (pid ${server.pid}), ${postgres ? 'PostgreSQL' : `SQLite at ${databaseUrl}`}, stdout to ${server.logFile}`);
 
-  const num = (v, w, d = 2) => v.toFixed(d).padStart(w);
-  out(`\nGET /v1/models, wrk -t1 -c${CONNECTIONS} -d${SECONDS}s, a random one of ${keys.length} valid keys per request, LOG_LEVEL=${logLevel}`);
-  out('round |   server req/s   p50 ms   p99 ms  non-2xx | baseline req/s   p50 ms   p99 ms  non-2xx | ratio');
-  out('------+-------------------------------------------+-------------------------------------------+------');
-  for (const r of rounds) {
-    const cols = (m) => `${num(m.rps, 14, 0)} ${num(m.p50Ms, 8)} ${num(m.p99Ms, 8)} ${String(m.non2xx).padStart(8)}`;
-    out(`${String(r.n).padStart(5)} | ${cols(r.server)} | ${cols(r.baseline)} | ${r.ratio.toFixed(3)}`);
-  }
-  out(`median| ${num(medians.server, 14, 0)}${' '.repeat(27)} | ${num(medians.baseline, 14, 0)}${' '.repeat(27)} | ${medians.ratio.toFixed(3)}`);
-  out(`median ratio server/baseline ${medians.ratio.toFixed(3)} (target >= ${TARGET_RATIO}): ${verdict}`);
-  await stopProcess(baseline);
+    // Seed.
+    const benchStart = Date.now();
+    const seedStart = performance.now();
+    const { cookies, keys } = await seed(server.url, { accounts: ACCOUNTS, keysPerAccount: KEYS_PER_ACCOUNT, concurrency: SEED_CONCURRENCY });
+    const seedSeconds = (performance.now() - seedStart) / 1000;
+    out(`seeded ${keys.length} keys across ${cookies.length} accounts in ${seedSeconds.toFixed(1)} s (${SEED_CONCURRENCY} requests in flight)`);
+    const keysFile = join(dir, 'keys.txt');
+    writeFileSync(keysFile, `${keys.map((k) => k.key).join('\n')}\n`);
 
-  // Revocation race.
-  const race = await revocationRace(server.url, cookies[0]);
-  out(
-    `\nrevocation race: ${race.keys} fresh keys, ${race.loops} concurrent keep-alive loops each, revoked while in use\n` +
-      `  sent before the DELETE response arrived: ${race.sentBefore} (200: ${race.acceptedBefore}, 401: ${race.refusedBefore})\n` +
-      `  sent after it:                           ${race.sentAfter} (401: ${race.refusedAfter})\n` +
-      `  accepted (200) though sent after the revoke response: ${race.acceptedAfter} (must be 0): ${race.acceptedAfter === 0 ? 'OK' : 'FAIL'}\n` +
-      `  last accepted request was sent ${Math.abs(race.lastAcceptedSentMs).toFixed(2)} ms ${race.lastAcceptedSentMs <= 0 ? 'before' : 'AFTER'} the revoke response arrived`,
-  );
-  if (race.acceptedAfter > 0) failures.push(`revocation race: ${race.acceptedAfter} requests sent after the revoke response were accepted`);
-  if (race.otherStatus > 0) failures.push(`revocation race: ${race.otherStatus} answers neither 200 nor 401`);
-  if (race.keysNeverAccepted > 0) failures.push(`revocation race: ${race.keysNeverAccepted} keys were never accepted before their revocation`);
-  if (race.sentAfter === 0) failures.push('revocation race: no request was sent after a revoke response');
+    // The exact answer the baseline must give (this request is attributed too: counted below).
+    const sample0 = await fetch(`${server.url}/v1/models`, { headers: { 'x-api-key': keys[0].key } });
+    const body = Buffer.from(await sample0.arrayBuffer());
+    const contentType = sample0.headers.get('content-type');
+    if (sample0.status !== 200) throw new Error(`GET /v1/models with a fresh key: ${sample0.status} ${body}`);
+    const attributedOutsideWrk = 1;
+    const bodyFile = join(dir, 'models-body');
+    writeFileSync(bodyFile, body);
+    const baseline = await startListeningScript({
+      script: join(ROOT, 'bench/baseline-server.mjs'),
+      env: { PORT: '0', BASELINE_KEYS_FILE: keysFile, BASELINE_BODY_FILE: bodyFile, BASELINE_CONTENT_TYPE: contentType },
+      cpu: SERVER_CPU,
+      logFile: join(dir, 'baseline.log'),
+    });
+    baseline.logBytes = () => 0;
+    const check = await fetch(`${baseline.url}/v1/models`, { headers: { 'x-api-key': keys.at(-1).key } });
+    const checkBody = Buffer.from(await check.arrayBuffer());
+    const refused = await fetch(`${baseline.url}/v1/models`, { headers: { 'x-api-key': 'sk-not-a-key' } });
+    await refused.arrayBuffer();
+    if (check.status !== 200 || !checkBody.equals(body) || check.headers.get('content-type') !== contentType || refused.status !== 401) {
+      throw new Error('the baseline does not answer like the server');
+    }
+    out(`GET /v1/models answer: ${body.length} bytes, ${contentType}; baseline ${baseline.url} (pid ${baseline.pid}) answers with the same bytes`);
 
-  const side = (m) => ({
-    rps: Math.round(m.rps),
-    p50_ms: round(m.p50Ms, 3),
-    p99_ms: round(m.p99Ms, 3),
-    max_ms: round(m.maxMs, 3),
-    requests: m.requests,
-    non_2xx: m.non2xx,
-    socket_errors: m.socketErrors,
-    timeouts: m.timeouts,
-    warmup_non_2xx: m.warmupNon2xx,
-    warmup_socket_errors: m.warmupSocketErrors,
-  });
-  const results = {
-    benchmark: 'verify-throughput',
-    commit: run.commit,
-    date: run.date,
-    node: run.node,
-    cpus: run.cpus,
-    server: {
-      log_level: logLevel,
-      log_level_is_production_default: !diagnostic,
-      batch_flush_interval_ms: FLUSH_INTERVAL_MS,
-      last_used_recording: true,
-      database: 'SQLite, fresh temp file',
-    },
-    pinning: { server: `taskset -c ${SERVER_CPU}`, baseline: `taskset -c ${SERVER_CPU}`, wrk: `taskset -c ${WRK_CPU}` },
-    seed: {
-      accounts: cookies.length,
-      keys_per_account: KEYS_PER_ACCOUNT,
-      keys: keys.length,
-      concurrency: SEED_CONCURRENCY,
-      seconds: round(seedSeconds, 1),
-    },
-    load: {
-      tool: run.wrk,
-      request: 'GET /v1/models, x-api-key: a random valid key per request',
-      threads: 1,
-      connections: CONNECTIONS,
-      seconds: SECONDS,
-      warmup_seconds: WARMUP_SECONDS,
-      order: 'server then baseline, alternating',
-      response_bytes: body.length,
-    },
-    rounds: rounds.map((r) => ({
-      round: r.n,
-      server: { ...side(r.server), log_bytes_per_request: Math.round(r.server.logBytesPerRequest) },
-      baseline: side(r.baseline),
-      ratio: round(r.ratio, 3),
-    })),
-    median: { server_rps: Math.round(medians.server), baseline_rps: Math.round(medians.baseline), ratio: round(medians.ratio, 3) },
-    target_ratio: TARGET_RATIO,
-    verdict,
-    revocation_race: {
-      keys: race.keys,
-      loops_per_key: race.loops,
-      sent_before_revoke_response: race.sentBefore,
-      sent_after_revoke_response: race.sentAfter,
-      accepted_before: race.acceptedBefore,
-      refused_before: race.refusedBefore,
-      refused_after: race.refusedAfter,
-      accepted_after: race.acceptedAfter,
-      other_status: race.otherStatus,
-      last_accepted_sent_ms_relative_to_revoke_response: round(race.lastAcceptedSentMs, 3),
-    },
-    failures,
-  };
-  if (diagnostic) {
-    out(`\nresults not written: diagnostic run at LOG_LEVEL=${logLevel}`);
-  } else {
-    out(`\nresults written to ${writeResults('verify-throughput', results)}`);
+    // Throughput: server and baseline alternate.
+    out(`\nload: ${ROUNDS} rounds of server then baseline, each ${WARMUP_SECONDS} s warm-up (not counted) + ${SECONDS} s measured`);
+    await settle(server);
+    const rounds = [];
+    let wrkCompleted = 0;
+    let wrkRuns = 0;
+    for (let n = 1; n <= ROUNDS; n++) {
+      const before = await scrape(server.url);
+      const s = await measure(server, keysFile);
+      wrkCompleted += s.requests + s.warmupRequests;
+      wrkRuns += 2;
+      const settledMs = await settle(server);
+      const after = await scrape(server.url);
+      s.rowsWritten = {
+        usage: sample(after, 'batch_rows_written_total{batch="usage"}') - sample(before, 'batch_rows_written_total{batch="usage"}'),
+        last_used: sample(after, 'batch_rows_written_total{batch="last_used"}') - sample(before, 'batch_rows_written_total{batch="last_used"}'),
+      };
+      s.flushes = sample(after, 'batch_flush_event_loop_stall_seconds_count') - sample(before, 'batch_flush_event_loop_stall_seconds_count');
+      s.flushStallMaxBoundMs = maxBucketBetween(before, after, 'batch_flush_event_loop_stall_seconds') * 1000;
+      s.flushStallMaxSoFarMs = sample(after, 'batch_flush_event_loop_stall_max_seconds') * 1000;
+      out(
+        `  round ${n} server   ${s.rps.toFixed(0).padStart(6)} req/s  (non-2xx ${s.non2xx}, timeouts ${s.timeouts}, ${s.logBytesPerRequest.toFixed(1)} log bytes/request; ` +
+          `${s.flushes} flushes wrote ${s.rowsWritten.usage} usage-group and ${s.rowsWritten.last_used} last-used rows; ` +
+          `longest loop stall during a flush <= ${s.flushStallMaxBoundMs} ms)`,
+      );
+      const b = await measure(baseline, keysFile);
+      out(
+        `  round ${n} baseline ${b.rps.toFixed(0).padStart(6)} req/s  (non-2xx ${b.non2xx}, timeouts ${b.timeouts}; the server was given ${(settledMs / 1000).toFixed(1)} s to flush its batches and go idle first)`,
+      );
+      rounds.push({ n, server: s, baseline: b, ratio: s.rps / b.rps, p99Factor: s.p99Ms / b.p99Ms });
+    }
+    await stopProcess(baseline);
+    for (const r of rounds) {
+      for (const [name, m] of [
+        ['server', r.server],
+        ['baseline', r.baseline],
+      ]) {
+        const non2xx = m.non2xx + m.warmupNon2xx;
+        const dropped = m.socketErrors + m.warmupSocketErrors;
+        if (non2xx > 0) failures.push(`round ${r.n}: the ${name} answered ${non2xx} requests with valid keys with a non-2xx status`);
+        if (dropped > 0) failures.push(`round ${r.n}: ${dropped} socket errors (connect/read/write) against the ${name}`);
+      }
+    }
+    const medians = {
+      server: median(rounds.map((r) => r.server.rps)),
+      baseline: median(rounds.map((r) => r.baseline.rps)),
+      ratio: median(rounds.map((r) => r.ratio)),
+    };
+    const trend = rounds.at(-1).server.rps / rounds[0].server.rps;
+    // The baseline's own trend shows how much of the server's is the machine.
+    const baselineTrend = rounds.at(-1).baseline.rps / rounds[0].baseline.rps;
+    const final = await scrape(server.url);
+    const flushStallMaxMs = sample(final, 'batch_flush_event_loop_stall_max_seconds') * 1000;
+    const loopDelayMaxMs = sample(final, 'event_loop_delay_max_seconds') * 1000;
+    const flushStepMaxMs = sample(final, 'batch_flush_step_max_seconds') * 1000;
+    const steps = sample(final, 'batch_flush_step_seconds_count');
+    const stepsOver = (le) => steps - sample(final, `batch_flush_step_seconds_bucket{le="${le}"}`);
+    const targets = {
+      ratio: medians.ratio >= TARGET_RATIO[dialect],
+      stretch: medians.ratio >= STRETCH_RATIO,
+      p99: rounds.every((r) => r.p99Factor <= TARGET_P99_FACTOR),
+      trend: trend >= TARGET_TREND,
+    };
+    const verdict = targets.ratio && targets.p99 && targets.trend ? 'PASS' : 'BELOW TARGET';
+
+    const num = (v, w, d = 2) => v.toFixed(d).padStart(w);
+    out(
+      `\nGET /v1/models on ${dialect}, wrk -t1 -c${CONNECTIONS} -d${SECONDS}s, a random one of ${keys.length} valid keys per request, LOG_LEVEL=${logLevel}`,
+    );
+    out('round |   server req/s   p50 ms   p99 ms p99.9 ms | baseline req/s   p50 ms   p99 ms p99.9 ms | ratio | p99 x | flush stall');
+    out('------+------------------------------------------+------------------------------------------+-------+-------+------------');
+    for (const r of rounds) {
+      const cols = (m) => `${num(m.rps, 14, 0)} ${num(m.p50Ms, 8)} ${num(m.p99Ms, 8)} ${num(m.p999Ms, 8)}`;
+      out(
+        `${String(r.n).padStart(5)} | ${cols(r.server)} | ${cols(r.baseline)} | ${r.ratio.toFixed(3)} | ${num(r.p99Factor, 5, 1)} | <= ${r.server.flushStallMaxBoundMs} ms`,
+      );
+    }
+    out(`median| ${num(medians.server, 14, 0)}${' '.repeat(27)} | ${num(medians.baseline, 14, 0)}${' '.repeat(27)} | ${medians.ratio.toFixed(3)} |`);
+    out(
+      `median ratio server/baseline ${medians.ratio.toFixed(3)} (target >= ${TARGET_RATIO[dialect]}: ${targets.ratio ? 'met' : 'NOT MET'}; stretch ${STRETCH_RATIO}: ${targets.stretch ? 'met' : 'not met'})`,
+    );
+    out(
+      `server p99 <= ${TARGET_P99_FACTOR} x baseline p99 in every round: ${targets.p99 ? 'met' : 'NOT MET'} (${rounds.map((r) => r.p99Factor.toFixed(1)).join(', ')})`,
+    );
+    out(
+      `trend (last round's server req/s / the first's) ${trend.toFixed(3)} (target >= ${TARGET_TREND}: ${targets.trend ? 'met' : 'NOT MET'}); the baseline's own: ${baselineTrend.toFixed(3)}`,
+    );
+    out(
+      `event loop during batch flushes: ${steps} synchronous flush steps (the flush's own share, wall time), ${stepsOver('0.001')} over 1 ms, ${stepsOver('0.005')} over 5 ms, longest ${flushStepMaxMs.toFixed(2)} ms; ` +
+        `longest delay while a flush ran ${flushStallMaxMs.toFixed(2)} ms (1 ms sampling; includes other callbacks, GC and the machine); longest anywhere since start ${loopDelayMaxMs.toFixed(2)} ms`,
+    );
+    out(`verdict: ${verdict}`);
+
+    // Usage: totals against wrk, table size, one key's groups.
+    const usageTotal = await usageApiTotal(server.url, cookies, benchStart - 60_000);
+    const expected = wrkCompleted + attributedOutsideWrk;
+    // wrk counts the answers it read; an answer the server sent as wrk stopped is counted by the server only.
+    const tolerance = wrkRuns * CONNECTIONS;
+    const usageDiff = usageTotal - expected;
+    const state = await usageState(databaseUrl);
+    const bytesPerMillion = state.requests > 0 ? (state.bytes / state.requests) * 1e6 : 0;
+    const probe = keys[keys.length >> 1];
+    const groupsOfKey = await fetch(
+      `${server.url}/api/v1/usage/events?key_id=${probe.id}&from=${new Date(benchStart - 60_000).toISOString()}&per_page=100`,
+      { headers: { cookie: cookies[probe.account] } },
+    ).then((r) => r.json());
+    const shown = groupsOfKey.data
+      .slice(0, 3)
+      .map((g) => `${g.minute} ${g.ip} "${g.user_agent}" ${g.method} ${g.route} ${g.status_code} x${g.requests}`);
+    out(
+      `\nusage: the usage API counts ${usageTotal} requests; wrk completed ${wrkCompleted} (${wrkRuns} runs, warm-ups included) + ${attributedOutsideWrk} other attributed request = ${expected}; ` +
+        `difference ${usageDiff} (allowed 0..${tolerance}: answers in flight when wrk stopped, which the server counts and wrk does not; nothing is left unflushed: the server was idle after its last flush): ${usageDiff >= 0 && usageDiff <= tolerance ? 'OK' : 'FAIL'}`,
+    );
+    out(
+      `usage table: ${state.groups} per-minute groups for ${state.requests} requests, ${(state.bytes / 1e6).toFixed(1)} MB with indexes: ${(bytesPerMillion / 1e6).toFixed(2)} MB per million requests ` +
+        `(${keys.length} keys x 3 user agents x 1 IP x 1 route: every key busy every minute, the most diverse traffic per request this bench can make)`,
+    );
+    out(`one key's request groups (${probe.id}): ${groupsOfKey.data.length} groups; newest: ${shown.join(' | ')}`);
+    if (usageDiff < 0 || usageDiff > tolerance)
+      failures.push(`usage: the usage API counts ${usageTotal}, wrk ${expected} (allowed difference 0..${tolerance})`);
+    if (groupsOfKey.data.length === 0 || groupsOfKey.data.some((g) => !g.ip || !g.user_agent)) {
+      failures.push("usage: a key's request groups are missing, or lack the IP or user agent");
+    }
+
+    // Revocation race.
+    const race = await revocationRace(server.url, cookies[0]);
+    out(
+      `\nrevocation race: ${race.keys} fresh keys, ${race.loops} concurrent keep-alive loops each, revoked while in use\n` +
+        `  sent before the DELETE response arrived: ${race.sentBefore} (200: ${race.acceptedBefore}, 401: ${race.refusedBefore})\n` +
+        `  sent after it:                           ${race.sentAfter} (401: ${race.refusedAfter})\n` +
+        `  accepted (200) though sent after the revoke response: ${race.acceptedAfter} (must be 0): ${race.acceptedAfter === 0 ? 'OK' : 'FAIL'}\n` +
+        `  last accepted request was sent ${Math.abs(race.lastAcceptedSentMs).toFixed(2)} ms ${race.lastAcceptedSentMs <= 0 ? 'before' : 'AFTER'} the revoke response arrived`,
+    );
+    if (race.acceptedAfter > 0) failures.push(`revocation race: ${race.acceptedAfter} requests sent after the revoke response were accepted`);
+    if (race.otherStatus > 0) failures.push(`revocation race: ${race.otherStatus} answers neither 200 nor 401`);
+    if (race.keysNeverAccepted > 0) failures.push(`revocation race: ${race.keysNeverAccepted} keys were never accepted before their revocation`);
+    if (race.sentAfter === 0) failures.push('revocation race: no request was sent after a revoke response');
+
+    const side = (m) => ({
+      rps: Math.round(m.rps),
+      p50_ms: round(m.p50Ms, 3),
+      p99_ms: round(m.p99Ms, 3),
+      p999_ms: round(m.p999Ms, 3),
+      max_ms: round(m.maxMs, 3),
+      requests: m.requests,
+      non_2xx: m.non2xx,
+      socket_errors: m.socketErrors,
+      timeouts: m.timeouts,
+      warmup_non_2xx: m.warmupNon2xx,
+      warmup_socket_errors: m.warmupSocketErrors,
+    });
+    const results = {
+      benchmark: 'verify-throughput',
+      database: dialect,
+      commit: run.commit,
+      date: run.date,
+      node: run.node,
+      cpus: run.cpus,
+      server: {
+        log_level: logLevel,
+        log_level_is_production_default: logLevel === DEFAULT_LOG_LEVEL,
+        batch_flush_interval_ms: FLUSH_INTERVAL_MS,
+        last_used_recording: true,
+        usage_recording: 'per-minute groups',
+        database: postgres
+          ? `PostgreSQL, fresh database; ${pinnedPostgres} PostgreSQL processes pinned to core ${WRK_CPU}`
+          : 'SQLite, fresh temp file',
+      },
+      pinning: { server: `taskset -c ${SERVER_CPU}`, baseline: `taskset -c ${SERVER_CPU}`, wrk: `taskset -c ${WRK_CPU}` },
+      seed: {
+        accounts: cookies.length,
+        keys_per_account: KEYS_PER_ACCOUNT,
+        keys: keys.length,
+        concurrency: SEED_CONCURRENCY,
+        seconds: round(seedSeconds, 1),
+      },
+      load: {
+        tool: run.wrk,
+        request: 'GET /v1/models, x-api-key: a random valid key per request, one of 3 user agents per key',
+        threads: 1,
+        connections: CONNECTIONS,
+        rounds: ROUNDS,
+        seconds: SECONDS,
+        warmup_seconds: WARMUP_SECONDS,
+        order: 'server then baseline, alternating',
+        response_bytes: body.length,
+      },
+      rounds: rounds.map((r) => ({
+        round: r.n,
+        server: {
+          ...side(r.server),
+          log_bytes_per_request: round(r.server.logBytesPerRequest, 1),
+          flushes: r.server.flushes,
+          rows_written: r.server.rowsWritten,
+          flush_event_loop_stall_max_ms_bucket: r.server.flushStallMaxBoundMs,
+        },
+        baseline: side(r.baseline),
+        ratio: round(r.ratio, 3),
+        p99_factor: round(r.p99Factor, 2),
+      })),
+      median: { server_rps: Math.round(medians.server), baseline_rps: Math.round(medians.baseline), ratio: round(medians.ratio, 3) },
+      trend: round(trend, 3),
+      baseline_trend: round(baselineTrend, 3),
+      flush_step_max_ms: round(flushStepMaxMs, 2),
+      flush_steps: { count: steps, over_1ms: stepsOver('0.001'), over_5ms: stepsOver('0.005') },
+      flush_event_loop_stall_max_ms: round(flushStallMaxMs, 2),
+      event_loop_delay_max_ms: round(loopDelayMaxMs, 2),
+      targets: {
+        median_ratio: TARGET_RATIO[dialect],
+        stretch_ratio: STRETCH_RATIO,
+        p99_factor: TARGET_P99_FACTOR,
+        trend: TARGET_TREND,
+        met: targets,
+      },
+      verdict,
+      usage: {
+        api_total_requests: usageTotal,
+        wrk_completed: wrkCompleted,
+        other_attributed: attributedOutsideWrk,
+        difference: usageDiff,
+        allowed_difference: `0..${tolerance}`,
+        groups: state.groups,
+        group_requests: state.requests,
+        table_bytes: state.bytes,
+        bytes_per_million_requests: Math.round(bytesPerMillion),
+        probe_key_groups: groupsOfKey.data.length,
+      },
+      revocation_race: {
+        keys: race.keys,
+        loops_per_key: race.loops,
+        sent_before_revoke_response: race.sentBefore,
+        sent_after_revoke_response: race.sentAfter,
+        accepted_before: race.acceptedBefore,
+        refused_before: race.refusedBefore,
+        refused_after: race.refusedAfter,
+        accepted_after: race.acceptedAfter,
+        other_status: race.otherStatus,
+        last_accepted_sent_ms_relative_to_revoke_response: round(race.lastAcceptedSentMs, 3),
+      },
+      failures,
+    };
+    if (diagnostic) {
+      out('\nresults not written: diagnostic run');
+    } else {
+      out(`\nresults written to ${writeResults(postgres ? 'verify-throughput-postgres' : 'verify-throughput', results)}`);
+    }
+    for (const failure of failures) out(`FAIL: ${failure}`);
+    return failures.length === 0;
+  } finally {
+    await stopAll();
+    for (const cleanup of cleanups.reverse()) await cleanup();
   }
-  for (const failure of failures) out(`FAIL: ${failure}`);
-  return failures.length === 0;
 }
 
 let ok = false;

@@ -1,6 +1,6 @@
 /**
  * Load generation with wrk: a Lua script that sends a key picked at random from a file (one
- * key a line) with every request, and reports throughput, latency percentiles and every kind
+ * key a line) with every request (and a User-Agent that goes with the key), and reports throughput, latency percentiles and every kind
  * of error, non-2xx answers included, as one machine-readable line from its `done` hook.
  */
 import { execFileSync, spawn } from 'node:child_process';
@@ -38,21 +38,24 @@ for line in io.lines(os.getenv("BENCH_KEYS_FILE")) do
 end
 local path = os.getenv("BENCH_PATH")
 local header = os.getenv("BENCH_KEY_HEADER")
+-- Each key is used by one client, which always sends the same User-Agent (one of three).
+local agents = { "skytells-python/1.4.2", "skytells-js/2.0.1 node/20.19", "curl/8.5.0" }
 
 function init(args)
   math.randomseed(os.time())
 end
 
 function request()
-  return wrk.format("GET", path, { [header] = keys[math.random(#keys)] })
+  local i = math.random(#keys)
+  return wrk.format("GET", path, { [header] = keys[i], ["User-Agent"] = agents[i % 3 + 1] })
 end
 
 function done(summary, latency, requests)
   local e = summary.errors
   io.write(string.format(
-    'BENCH_RESULT {"requests":%d,"duration_us":%d,"bytes":%d,"non_2xx":%d,"connect_errors":%d,"read_errors":%d,"write_errors":%d,"timeouts":%d,"p50_us":%d,"p90_us":%d,"p99_us":%d,"max_us":%d,"mean_us":%.1f,"keys":%d}\\n',
+    'BENCH_RESULT {"requests":%d,"duration_us":%d,"bytes":%d,"non_2xx":%d,"connect_errors":%d,"read_errors":%d,"write_errors":%d,"timeouts":%d,"p50_us":%d,"p90_us":%d,"p99_us":%d,"p999_us":%d,"max_us":%d,"mean_us":%.1f,"keys":%d}\\n',
     summary.requests, summary.duration, summary.bytes, e.status, e.connect, e.read, e.write, e.timeout,
-    latency:percentile(50), latency:percentile(90), latency:percentile(99), latency.max, latency.mean, #keys))
+    latency:percentile(50), latency:percentile(90), latency:percentile(99), latency:percentile(99.9), latency.max, latency.mean, #keys))
 end
 `;
 
@@ -68,7 +71,7 @@ function scriptPath() {
 /**
  * One wrk run: `GET url+path` with a random key from `keysFile` in header `header` per
  * request, `-t1 -c<connections> -d<seconds>s`, pinned to `cpu` (omit for no pinning).
- * Resolves to { rps, p50Ms, p90Ms, p99Ms, maxMs, requests, non2xx, socketErrors, timeouts, ... }.
+ * Resolves to { rps, p50Ms, p90Ms, p99Ms, p999Ms, maxMs, requests, non2xx, socketErrors, timeouts, ... }.
  */
 export async function wrk({ url, path, keysFile, connections = 50, seconds = 10, cpu, threads = 1, header = 'x-api-key', timeoutSeconds = 2 }) {
   const args = [`-t${threads}`, `-c${connections}`, `-d${seconds}s`, `--timeout`, `${timeoutSeconds}s`, '-s', scriptPath(), url];
@@ -98,6 +101,7 @@ export async function wrk({ url, path, keysFile, connections = 50, seconds = 10,
     p50Ms: r.p50_us / 1000,
     p90Ms: r.p90_us / 1000,
     p99Ms: r.p99_us / 1000,
+    p999Ms: r.p999_us / 1000,
     maxMs: r.max_us / 1000,
     meanMs: r.mean_us / 1000,
     requests: r.requests,

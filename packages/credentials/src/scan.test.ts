@@ -83,3 +83,44 @@ describe('redactCredentials', () => {
     assert.ok(performance.now() - started < 1000);
   });
 });
+
+describe('redactCredentials, encoded', () => {
+  /** Every character percent-encoded, `depth` times over, hex in lower case. */
+  const encodeAll = (value: string, depth = 1): string => {
+    let text = [...value].map((c) => `%${c.charCodeAt(0).toString(16).padStart(2, '0')}`).join('');
+    for (let i = 1; i < depth; i++) text = text.replaceAll('%', '%25');
+    return text;
+  };
+
+  test('a credential is masked in every percent-encoding: single, double, partial, either case, form-encoded', () => {
+    const key = generateApiKey();
+    const token = generatePersonalAccessToken();
+    const spellings: Array<[string, string]> = [
+      [key.replace('-', '%2D'), key],
+      [key.replace('-', '%2d'), key],
+      [encodeURIComponent(key), key],
+      [encodeAll(key), key],
+      [encodeAll(key, 2), key],
+      [encodeAll(key, 3), key],
+      [`%2573k%252d${key.slice(3)}`, key],
+      [`${key.slice(0, 10)}%${key.charCodeAt(10).toString(16).toUpperCase()}${key.slice(11)}`, key],
+      [token.replaceAll('_', '%5F'), token],
+      [encodeAll(token, 2), token],
+    ];
+    for (const [spelling, secret] of spellings) {
+      const line = `GET /v1/models?x=${spelling}&q=a+${spelling}+b&j=%22${spelling}%22`;
+      const redacted = redactCredentials(line);
+      const decoded = (text: string) => decodeURIComponent(text.replaceAll('+', ' '));
+      for (const view of [redacted, decoded(redacted), decoded(decoded(redacted)), decoded(decoded(decoded(redacted)))]) {
+        assert.doesNotMatch(view, SHAPED, spelling);
+        assert.ok(!view.includes(secret.slice(-26, -2)), spelling);
+      }
+      assert.equal(redacted, `GET /v1/models?x=${maskCredential(secret)}&q=a+${maskCredential(secret)}+b&j=%22${maskCredential(secret)}%22`);
+    }
+  });
+
+  test('text with percent signs but no credential is unchanged', () => {
+    const plain = '/v1/models?q=100%25+done&x=%2Fsk-&y=sk%2D&z=%2573%25';
+    assert.equal(redactCredentials(plain), plain);
+  });
+});

@@ -1,7 +1,8 @@
 /**
  * Composition root: opens the store, migrates it, wires the verify path and the batches,
- * and builds the app. `close()` is the graceful shutdown: stop accepting and drain
- * in-flight requests, flush every batch, then close the store.
+ * builds the app, and starts the one schedule of background jobs. `close()` is the graceful
+ * shutdown: stop accepting and drain in-flight requests, stop the schedule, flush every
+ * batch, then close the store (and its writer thread).
  */
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -17,15 +18,16 @@ import { createMetrics } from './http/metrics.js';
 import { HttpExecutor } from './inference/executors/http.js';
 import { SandboxExecutor } from './inference/executors/sandbox.js';
 import { loadCatalogue } from './inference/index.js';
+import { flushJob } from './jobs/flush.js';
+import { Schedule } from './jobs/schedule.js';
 import { apiKeyLookup } from './keys/index.js';
 import { openStore, type Store } from './store/store.js';
 import { sweepExpired } from './store/sweep.js';
 import { recordExpiryNotices } from './tokens/expiry-notices.js';
 import { tokenLookup } from './tokens/index.js';
 import { scopeCatalogue } from './tokens/scopes.js';
-import { FlushScheduler } from './usage/flush-scheduler.js';
 import { LastUsedBatch } from './usage/last-used-batch.js';
-import { rollUpAndPrune } from './usage/repository.js';
+import { DAY_MS, HOUR_MS } from './usage/repository.js';
 import { UsageBatch } from './usage/usage-batch.js';
 import { type InvalidationBus, LocalInvalidationBus } from './verify/invalidation-bus.js';
 import { PostgresInvalidationBus } from './verify/postgres-invalidation-bus.js';
@@ -40,6 +42,8 @@ export interface RunningServer {
   url: string;
   /** Flushes every batch now (tests and shutdown use it). */
   flushBatches(): Promise<void>;
+  /** Every background job (tests run one now with `runNow`). */
+  schedule: Schedule;
   close(): Promise<void>;
 }
 
@@ -73,7 +77,7 @@ async function startOn(store: Store, opened: Array<() => Promise<void>>, config:
   const metrics = createMetrics();
   // The bus applies news to the verifier's cache; the verifier asks the bus whether its cache
   // can be trusted. Each calls the other only after both exist.
-  const invalidations: InvalidationBus =
+  const postgresBus =
     config.database.dialect === 'postgres'
       ? new PostgresInvalidationBus({
           db: store.db,
@@ -85,7 +89,8 @@ async function startOn(store: Store, opened: Array<() => Promise<void>>, config:
           reconnectDelayMs: config.listenerReconnectMs,
           heartbeatMs: config.listenerHeartbeatMs,
         })
-      : new LocalInvalidationBus();
+      : undefined;
+  const invalidations: InvalidationBus = postgresBus ?? new LocalInvalidationBus();
   const securityEvents = new SecurityEventBatch(store.db, metrics);
   const lookups = {
     api_key: apiKeyLookup(store.db),
@@ -107,9 +112,37 @@ async function startOn(store: Store, opened: Array<() => Promise<void>>, config:
   });
   opened.push(() => invalidations.stop());
   await invalidations.start();
-  const lastUsed = new LastUsedBatch(store.db, metrics);
-  const usage = new UsageBatch(store.db, metrics);
-  const scheduler = new FlushScheduler([lastUsed, usage, securityEvents], config.batchFlushIntervalMs, logger);
+  const lastUsed = new LastUsedBatch(store.writer, metrics);
+  const usage = new UsageBatch(store.writer, clock, metrics);
+  const flushBatches = flushJob([lastUsed.batch, usage.batch, securityEvents.batch], metrics.stalls, logger);
+  const schedule = new Schedule(
+    [
+      { name: 'flush', everyMs: config.batchFlushIntervalMs, run: flushBatches },
+      // Daily: roll minute groups up into daily aggregates, apply the retention window, and
+      // forget flush-ledger entries too old for any retry.
+      {
+        name: 'usage_rollup',
+        everyMs: DAY_MS,
+        firstAfterMs: 60_000,
+        run: async (now) => {
+          await store.writer.apply({ op: 'rollup', now, retentionDays: config.usageRetentionDays });
+          await store.writer.apply({ op: 'prune_ledger', before: now - DAY_MS });
+        },
+      },
+      // Hourly: audit and notify tokens entering their last week and tokens that expired.
+      { name: 'token_expiry_notices', everyMs: HOUR_MS, run: (now) => recordExpiryNotices(store.db, now) },
+      // Hourly: expired sessions, stale device grants and old failed attempts.
+      { name: 'sweep', everyMs: HOUR_MS, run: (now) => sweepExpired(store.db, now) },
+      ...(postgresBus
+        ? [
+            { name: 'listener_heartbeat', everyMs: config.listenerHeartbeatMs, run: () => postgresBus.heartbeat() },
+            { name: 'invalidation_log_prune', everyMs: HOUR_MS, run: () => postgresBus.prune() },
+          ]
+        : []),
+    ],
+    clock,
+    logger,
+  );
   const ctx: AppContext = {
     config,
     store,
@@ -139,21 +172,8 @@ async function startOn(store: Store, opened: Array<() => Promise<void>>, config:
   });
   opened.push(() => app.close());
   await app.listen({ port: config.port, host: config.host });
-  scheduler.start();
-  // Daily: roll raw usage up into daily aggregates, then apply the retention window.
-  const rollup = () =>
-    rollUpAndPrune(store.db, Date.now(), config.usageRetentionDays).catch((error: unknown) => logger.error({ err: error }, 'usage rollup failed'));
-  const rollupTimer = setInterval(rollup, 86_400_000);
-  rollupTimer.unref();
-  const firstRollup = setTimeout(rollup, 60_000);
-  firstRollup.unref();
-  // Hourly: audit and notify tokens entering their last week and tokens that expired; sweep
-  // expired sessions, stale device grants and old failed attempts.
-  const expiryTimer = setInterval(() => {
-    recordExpiryNotices(store.db, clock.now()).catch((error: unknown) => logger.error({ err: error }, 'token expiry notices failed'));
-    sweepExpired(store.db, clock.now()).catch((error: unknown) => logger.error({ err: error }, 'sweep failed'));
-  }, 3_600_000);
-  expiryTimer.unref();
+  metrics.stalls.start();
+  schedule.start();
   const { port } = app.server.address() as AddressInfo;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   logger.info({ url: `http://${host}:${port}`, database: store.dialect, version: VERSION }, 'server listening');
@@ -163,14 +183,15 @@ async function startOn(store: Store, opened: Array<() => Promise<void>>, config:
     app,
     ctx,
     url: `http://${host}:${port}`,
-    flushBatches: () => scheduler.flushAll(),
+    flushBatches: () => schedule.runNow('flush'),
+    schedule,
     close() {
       closing ??= (async () => {
-        clearInterval(rollupTimer);
-        clearTimeout(firstRollup);
-        clearInterval(expiryTimer);
         await app.close();
-        await scheduler.stop();
+        await schedule.stop();
+        // What the drained requests recorded is written before the store closes.
+        await schedule.runNow('flush');
+        metrics.stalls.stop();
         await invalidations.stop();
         await store.close();
       })();

@@ -3,6 +3,7 @@
  * `route-authenticator.ts`) and read by handlers; a handler of an authenticated route never
  * runs without it. The request decorations authentication owns are declared here and only here.
  */
+import { redactCredentials } from '@skytells/credentials';
 import type { FastifyRequest } from 'fastify';
 import type { AuditActor } from '../audit/record.js';
 import type { VerifiedCredential } from '../verify/verifier.js';
@@ -37,9 +38,14 @@ export function requireCredential(request: FastifyRequest): VerifiedCredential {
   return request.credential;
 }
 
+/**
+ * The user agent as it may be logged and stored: any credential in it (a token pasted into
+ * a client's User-Agent, in any percent-encoding) masked before it is cut to 512
+ * characters, so the cut can never leave a partial, unmasked secret behind.
+ */
 export function userAgentOf(request: FastifyRequest): string | null {
   const ua = request.headers['user-agent'];
-  return typeof ua === 'string' ? ua.slice(0, 512) : null;
+  return typeof ua === 'string' ? redactCredentials(ua).slice(0, 512) : null;
 }
 
 /** The audit actor: the session or the token the request came with. */

@@ -1,10 +1,11 @@
 /**
  * Builds the Fastify application: request ids, the error envelope for every failure
- * (including unknown routes and wrong methods), JSON-only bodies with a size limit, one
- * log line and one metric sample per request, and every domain's routes.
+ * (including unknown routes and wrong methods), JSON-only bodies with a size limit, the
+ * access log (see the policy at the onResponse hook), one metric and one usage sample per
+ * request, and every domain's routes.
  *
  * Invariant: no log line holds a credential or a cookie. Headers are never logged, and the
- * URL passes through `redactCredentials` first.
+ * URL passes through `redactCredentials` (which decodes percent-encoding) first.
  */
 import { randomBytes } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
@@ -21,7 +22,7 @@ import { keyRoutes } from '../keys/index.js';
 import { opsRoutes, type ReadinessCheck } from '../ops/routes.js';
 import { tokenRoutes } from '../tokens/index.js';
 import { usageRoutes } from '../usage/index.js';
-import { usageEventOf } from '../usage/record-request.js';
+import { usageSampleOf } from '../usage/record-request.js';
 import { ApiError, errorEnvelope, malformedPath } from './errors.js';
 import { openApiPath } from './openapi.js';
 import { registerRoute } from './register-route.js';
@@ -186,25 +187,33 @@ export async function buildApp(ctx: AppContext, options: AppOptions): Promise<Fa
     done();
   });
 
+  // One usage sample, one metrics sample and the access-log policy, per request:
+  // - at LOG_LEVEL=info, one line per request except /v1 successes (management and ops
+  //   routes, and every /v1 error, unmatched or refused requests included);
+  // - at debug, one line for every request.
+  // The URL is redacted (credentials masked in any percent-encoding) only for a line written.
+  const logsV1Successes = ctx.logger.isLevelEnabled('debug');
+  const logsRequests = ctx.logger.isLevelEnabled('info');
   app.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? 'unmatched';
     const status = reply.statusCode;
-    const url = redactCredentials(request.url);
-    const usageEvent = usageEventOf(request, reply, url, ctx.clock.now());
-    if (usageEvent) ctx.usage.record(usageEvent);
-    ctx.metrics.httpRequests.inc({ method: request.method, route, status: String(status) });
-    ctx.metrics.httpDuration.observe(reply.elapsedTime / 1000, { method: request.method, route });
-    ctx.logger.info(
-      {
-        req_id: request.id,
-        method: request.method,
-        url,
-        status,
-        duration_ms: Math.round(reply.elapsedTime * 100) / 100,
-        ip: request.ip,
-      },
-      'request',
-    );
+    const sample = usageSampleOf(request, reply, route, ctx.clock.now());
+    if (sample !== undefined) ctx.usage.record(sample);
+    ctx.metrics.requests.observe(request.method, route, status, reply.elapsedTime / 1000);
+    const v1Success = status < 400 && route.startsWith('/v1/');
+    if (v1Success ? logsV1Successes : logsRequests) {
+      ctx.logger[v1Success ? 'debug' : 'info'](
+        {
+          req_id: request.id,
+          method: request.method,
+          url: redactCredentials(request.url),
+          status,
+          duration_ms: Math.round(reply.elapsedTime * 100) / 100,
+          ip: request.ip,
+        },
+        'request',
+      );
+    }
     done();
   });
 

@@ -44,17 +44,24 @@ describe('inference, usage attribution and audit', () => {
     assert.equal(usage.body.data.length, 1);
     assert.equal(usage.body.data[0].key_id, keyId);
 
+    // The three requests: one group per model (their minute is the same unless it turned meanwhile).
     const events = await owner.get(`/api/v1/usage/events?key_id=${keyId}`);
-    assert.equal(events.body.data.length, 3);
-    for (const event of events.body.data) {
-      assert.equal(event.ip, '127.0.0.1');
-      assert.ok(Date.parse(event.created_at) > 0);
-      assert.equal(event.method, 'POST');
-      assert.equal(event.path, '/v1/predictions');
+    const byModel = new Map<string, { requests: number; predictions: number; charge: string }>();
+    for (const group of events.body.data) {
+      assert.equal(group.ip, '127.0.0.1');
+      assert.ok(Date.parse(group.minute) % 60_000 === 0);
+      assert.equal(group.method, 'POST');
+      assert.equal(group.route, '/v1/predictions');
+      assert.equal(group.status_code, 201);
+      const seen = byModel.get(group.model) ?? { requests: 0, predictions: 0, charge: '0' };
+      byModel.set(group.model, { requests: seen.requests + group.requests, predictions: seen.predictions + group.predictions, charge: group.charge });
     }
     assert.deepEqual(
-      events.body.data.map((e: { prediction_id: string }) => e.prediction_id),
-      created.map((p) => p.id).reverse(),
+      [...byModel].sort(([a], [b]) => a.localeCompare(b)).map(([model, g]) => [model, g.requests, g.predictions]),
+      [
+        ['sandbox-image', 1, 1],
+        ['sandbox-text', 2, 2],
+      ],
     );
 
     await owner.delete(`/api/v1/keys/${keyId}`);

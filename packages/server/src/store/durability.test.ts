@@ -1,31 +1,8 @@
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import pg from 'pg';
 import { TestClient } from '../test-support/client.js';
-import { createTestDatabase, type TestDatabase } from '../test-support/database.js';
+import { createTestDatabase, everythingStored, type TestDatabase } from '../test-support/database.js';
 import { spawnServer } from '../test-support/server.js';
-
-/** Every byte the database holds for this test, as text: the SQLite files, or every row of the schema. */
-async function everythingStored(db: TestDatabase): Promise<string> {
-  if (db.file) {
-    const dir = dirname(db.file);
-    return readdirSync(dir)
-      .map((name) => readFileSync(join(dir, name)).toString('latin1'))
-      .join('\n');
-  }
-  const client = new pg.Client({ connectionString: db.url });
-  await client.connect();
-  try {
-    const tables = await client.query(`select table_name from information_schema.tables where table_schema = 'public'`);
-    const dumps: unknown[] = [];
-    for (const { table_name } of tables.rows) dumps.push((await client.query(`select * from "${table_name}"`)).rows);
-    return JSON.stringify(dumps);
-  } finally {
-    await client.end();
-  }
-}
 
 describe('durability', () => {
   let db: TestDatabase;

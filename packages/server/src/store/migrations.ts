@@ -295,6 +295,58 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('device_grants_status_expires').on('device_grants').columns(['status', 'expires_at']).execute();
     },
   },
+  '0008_minute_groups': {
+    async up(db: Kysely<any>) {
+      // Usage as per-minute request groups: one row per (minute, credential, IP, user agent,
+      // method, route, status, model) with counts, so the table grows with the variety of
+      // traffic, not its volume. Absent IP, user agent and model are '' (a unique key must
+      // not contain NULLs). The id is a digest of the minute and the dimensions.
+      await db.schema
+        .createTable('usage_minutes')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('minute', 'bigint', (c) => c.notNull())
+        .addColumn('account_id', 'text', (c) => c.notNull())
+        .addColumn('credential_kind', 'text', (c) => c.notNull())
+        .addColumn('credential_id', 'text', (c) => c.notNull())
+        .addColumn('ip', 'text', (c) => c.notNull())
+        .addColumn('user_agent', 'text', (c) => c.notNull())
+        .addColumn('method', 'text', (c) => c.notNull())
+        .addColumn('route', 'text', (c) => c.notNull())
+        .addColumn('status_code', 'integer', (c) => c.notNull())
+        .addColumn('model', 'text', (c) => c.notNull())
+        .addColumn('requests', 'bigint', (c) => c.notNull())
+        .addColumn('errors', 'bigint', (c) => c.notNull())
+        .addColumn('predictions', 'bigint', (c) => c.notNull())
+        .addColumn('latency_sum_us', 'bigint', (c) => c.notNull())
+        .addColumn('latency_max_us', 'bigint', (c) => c.notNull())
+        .addColumn('charge_nanos', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('usage_minutes_account_minute').on('usage_minutes').columns(['account_id', 'minute', 'id']).execute();
+      await db.schema
+        .createIndex('usage_minutes_account_credential_minute')
+        .on('usage_minutes')
+        .columns(['account_id', 'credential_id', 'minute', 'id'])
+        .execute();
+      await db.schema.createIndex('usage_minutes_minute').on('usage_minutes').column('minute').execute();
+      // Every applied usage flush job, so a job retried after a lost acknowledgement counts once.
+      await db.schema
+        .createTable('usage_flush_ledger')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('applied_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('usage_flush_ledger_applied').on('usage_flush_ledger').column('applied_at').execute();
+      // The raw events recorded so far become groups (each group named by one of its events' ids).
+      await sql`insert into usage_minutes (id, minute, account_id, credential_kind, credential_id, ip, user_agent, method, route,
+          status_code, model, requests, errors, predictions, latency_sum_us, latency_max_us, charge_nanos)
+        select min(id), (created_at / 60000) * 60000, account_id, credential_kind, credential_id, coalesce(ip, ''), coalesce(user_agent, ''),
+          method, path, status_code, coalesce(model, ''), count(*), sum(case when status_code >= 400 then 1 else 0 end),
+          sum(case when prediction_id is null then 0 else 1 end), sum(latency_ms) * 1000, max(latency_ms) * 1000, sum(charge_nanos)
+        from usage_events
+        group by (created_at / 60000) * 60000, account_id, credential_kind, credential_id, coalesce(ip, ''), coalesce(user_agent, ''),
+          method, path, status_code, coalesce(model, '')`.execute(db);
+      await db.schema.dropTable('usage_events').execute();
+    },
+  },
 };
 
 /** Name of the newest migration: `/readyz` compares the database against it. */

@@ -129,21 +129,36 @@ export interface PredictionsTable {
   stream: number;
 }
 
-export interface UsageEventsTable {
+/**
+ * One row per (minute, credential, IP, user agent, method, route, status, model): how many
+ * requests of that shape there were in that minute, and what they cost. Absent IP, user
+ * agent and model are ''. Written only by the usage flush (upserts, see write-jobs.ts).
+ */
+export interface UsageMinutesTable {
   id: string;
+  /** Epoch ms of the minute's start. */
+  minute: number;
   account_id: string;
   credential_kind: CredentialKindColumn;
   credential_id: string;
-  ip: string | null;
-  user_agent: string | null;
+  ip: string;
+  user_agent: string;
   method: string;
-  path: string;
-  model: string | null;
+  /** The route pattern (`/v1/predictions/:id`), never the raw path with its query. */
+  route: string;
   status_code: number;
-  latency_ms: number;
-  prediction_id: string | null;
+  model: string;
+  requests: number;
+  errors: number;
+  predictions: number;
+  latency_sum_us: number;
+  latency_max_us: number;
   charge_nanos: number;
-  created_at: number;
+}
+
+export interface UsageFlushLedgerTable {
+  id: string;
+  applied_at: number;
 }
 
 export interface UsageDailyTable {
@@ -220,7 +235,8 @@ export interface Database {
   audit_events: AuditEventsTable;
   credential_invalidations: CredentialInvalidationsTable;
   predictions: PredictionsTable;
-  usage_events: UsageEventsTable;
+  usage_minutes: UsageMinutesTable;
+  usage_flush_ledger: UsageFlushLedgerTable;
   usage_daily: UsageDailyTable;
   usage_rollup_state: UsageRollupStateTable;
   personal_access_tokens: PersonalAccessTokensTable;

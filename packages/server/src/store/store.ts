@@ -2,16 +2,19 @@
  * The store: one Kysely instance over SQLite (better-sqlite3, WAL) or PostgreSQL (pg pool),
  * chosen by the database URL. Domain code sees only `store.db` and never branches on the
  * dialect. Every statement passes through a counter, so tests can prove what the hot path
- * does (and does not) ask of the database.
+ * does (and does not) ask of the database. Batch writes go through `writer`, which has a
+ * connection of its own (a worker thread): they never hold the connection requests use.
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { DatabaseTarget } from './database-url.js';
 import { LATEST_MIGRATION, migrationProvider } from './migrations.js';
 import type { Database } from './schema.js';
+import { ImmediateSqliteDialect } from './sqlite-dialect.js';
+import { configureSqlite, openWriter, type Writer } from './writer.js';
 
 export type StatementKind = 'read' | 'write' | 'other';
 export type StatementListener = (kind: StatementKind, sqlText: string) => void;
@@ -19,6 +22,8 @@ export type StatementListener = (kind: StatementKind, sqlText: string) => void;
 export interface Store {
   readonly db: Kysely<Database>;
   readonly dialect: DatabaseTarget['dialect'];
+  /** Batch writes (last-used, usage), on a connection of their own: see writer.ts. */
+  readonly writer: Writer;
   /** Subscribe to every statement the store runs; returns the unsubscribe function. */
   onStatement(listener: StatementListener): () => void;
   migrateToLatest(): Promise<void>;
@@ -44,15 +49,9 @@ function classify(sqlText: string): StatementKind {
   return 'other';
 }
 
-function sqliteDialect(file: string): SqliteDialect {
+function openSqlite(file: string): BetterSqlite3.Database {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-  const database = new BetterSqlite3(file);
-  database.pragma('journal_mode = WAL');
-  // In WAL mode NORMAL survives a process crash: only an OS crash can lose the last commits.
-  database.pragma('synchronous = NORMAL');
-  database.pragma('busy_timeout = 5000');
-  database.pragma('foreign_keys = ON');
-  return new SqliteDialect({ database });
+  return configureSqlite(new BetterSqlite3(file));
 }
 
 function postgresDialect(url: string, schema: string | undefined, poolSize: number, onConnectionError: (error: Error) => void): PostgresDialect {
@@ -74,10 +73,14 @@ export async function openStore(target: DatabaseTarget, options: StoreOptions = 
   if (target.dialect === 'postgres' && target.schema) {
     await createSchemaIfMissing(target.url, target.schema);
   }
-  const dialect =
-    target.dialect === 'sqlite'
-      ? sqliteDialect(target.file)
-      : postgresDialect(target.url, target.schema, options.poolSize ?? 10, options.onConnectionError ?? (() => {}));
+  let sqlite: BetterSqlite3.Database | undefined;
+  let dialect: ImmediateSqliteDialect | PostgresDialect;
+  if (target.dialect === 'sqlite') {
+    sqlite = openSqlite(target.file);
+    dialect = new ImmediateSqliteDialect({ database: sqlite });
+  } else {
+    dialect = postgresDialect(target.url, target.schema, options.poolSize ?? 10, options.onConnectionError ?? (() => {}));
+  }
   const db = new Kysely<Database>({
     dialect,
     log(event) {
@@ -91,9 +94,11 @@ export async function openStore(target: DatabaseTarget, options: StoreOptions = 
   const migrationTableSchema = target.dialect === 'postgres' ? target.schema : undefined;
   const migrator = new Migrator({ db, provider: migrationProvider, ...(migrationTableSchema ? { migrationTableSchema } : {}) });
 
+  const writer = openWriter(target, sqlite);
   return {
     db,
     dialect: target.dialect,
+    writer,
     onStatement(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
@@ -110,6 +115,7 @@ export async function openStore(target: DatabaseTarget, options: StoreOptions = 
       await sql`select 1`.execute(db);
     },
     async close() {
+      await writer.close();
       await db.destroy();
     },
   };

@@ -6,9 +6,9 @@
  */
 
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import pg from 'pg';
 
 export const TEST_DB = process.env.TEST_DB === 'postgres' ? 'postgres' : 'sqlite';
@@ -49,4 +49,24 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     url: url.toString(),
     drop: () => administer(`drop database if exists "${name}" with (force)`),
   };
+}
+
+/** Every byte the database holds for this test, as text: the SQLite files, or every row of the schema. */
+export async function everythingStored(db: TestDatabase): Promise<string> {
+  if (db.file) {
+    const dir = dirname(db.file);
+    return readdirSync(dir)
+      .map((name) => readFileSync(join(dir, name)).toString('latin1'))
+      .join('\n');
+  }
+  const client = new pg.Client({ connectionString: db.url });
+  await client.connect();
+  try {
+    const tables = await client.query(`select table_name from information_schema.tables where table_schema = 'public'`);
+    const dumps: unknown[] = [];
+    for (const { table_name } of tables.rows) dumps.push((await client.query(`select * from "${table_name}"`)).rows);
+    return JSON.stringify(dumps);
+  } finally {
+    await client.end();
+  }
 }

@@ -1,12 +1,13 @@
 /**
- * Turns a finished, authenticated /v1 request into a usage event: who (account and
- * credential), from where (IP, user agent), what (method, path, model), the outcome
- * (status, latency) and the charge. Routes annotate `request.usage` with what only they know.
+ * Turns a finished, authenticated /v1 request into a usage sample: who (account and
+ * credential), from where (IP, user agent, credentials in it masked), what (method, route
+ * pattern, model), the outcome (status, latency) and the charge. Routes annotate
+ * `request.usage` with what only they know. The raw URL is never recorded: the route
+ * pattern names the endpoint, and a query string may hold anything.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { userAgentOf } from '../auth/principal.js';
-import { newSequentialId } from '../store/ids.js';
-import type { UsageEventRow } from './usage-batch.js';
+import type { UsageSample } from './usage-batch.js';
 
 export interface UsageAnnotation {
   model?: string;
@@ -20,25 +21,23 @@ declare module 'fastify' {
   }
 }
 
-/** `redactedUrl`: the request URL with any credential in it masked. */
-export function usageEventOf(request: FastifyRequest, reply: FastifyReply, redactedUrl: string, now: number): UsageEventRow | undefined {
+export function usageSampleOf(request: FastifyRequest, reply: FastifyReply, route: string, now: number): UsageSample | undefined {
   const credential = request.credential;
   if (credential === null) return undefined;
-  const queryAt = redactedUrl.indexOf('?');
+  const usage = request.usage;
   return {
-    id: newSequentialId('evt', now),
-    account_id: credential.accountId,
-    credential_kind: credential.kind,
-    credential_id: credential.credentialId,
-    ip: request.ip,
-    user_agent: userAgentOf(request),
+    at: now,
+    accountId: credential.accountId,
+    kind: credential.kind,
+    credentialId: credential.credentialId,
+    ip: request.ip ?? '',
+    userAgent: userAgentOf(request) ?? '',
     method: request.method,
-    path: (queryAt === -1 ? redactedUrl : redactedUrl.slice(0, queryAt)).slice(0, 300),
-    model: request.usage?.model ?? null,
-    status_code: reply.statusCode,
-    latency_ms: Math.round(reply.elapsedTime),
-    prediction_id: request.usage?.predictionId ?? null,
-    charge_nanos: request.usage?.chargeNanos ?? 0,
-    created_at: now,
+    route,
+    status: reply.statusCode,
+    model: usage?.model ?? '',
+    prediction: usage?.predictionId !== undefined,
+    latencyUs: Math.round(reply.elapsedTime * 1000),
+    chargeNanos: usage?.chargeNanos ?? 0,
   };
 }

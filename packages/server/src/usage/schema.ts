@@ -32,19 +32,23 @@ export const usageAggregatesSchema = z.object({
   totals: z.object({ requests: z.number().int(), predictions: z.number().int(), errors: z.number().int(), charge: money }),
 });
 
+/** One request group: every request of one shape (credential, IP, user agent, method, route, status, model) in one minute. */
 export const usageEventSchema = z.object({
   id: z.string(),
-  created_at: isoTimeSchema,
+  minute: isoTimeSchema.meta({ description: 'Start of the minute (UTC) the requests were answered in' }),
   key_id: z.string(),
   credential_kind: z.enum(['api_key', 'personal_access_token']),
   ip: z.string().nullable(),
-  user_agent: z.string().nullable(),
+  user_agent: z.string().nullable().meta({ description: 'With any credential in it masked' }),
   method: z.string(),
-  path: z.string(),
+  route: z.string().meta({ description: 'The route pattern, e.g. /v1/predictions/:id' }),
   model: z.string().nullable(),
   status_code: z.number().int(),
-  latency_ms: z.number().int(),
-  prediction_id: z.string().nullable(),
+  requests: z.number().int().meta({ description: 'Requests in this group' }),
+  errors: z.number().int().meta({ description: 'Those answered with status >= 400' }),
+  predictions: z.number().int().meta({ description: 'Predictions created by them (each listed at /v1/predictions)' }),
+  latency_ms_avg: z.number(),
+  latency_ms_max: z.number(),
   charge: money,
 });
 

@@ -1,87 +1,150 @@
 /**
- * Usage events: one per authenticated /v1 request, queued off the request path and written
- * in batches with the last-used batch.
+ * Usage recording: every authenticated /v1 request is added to its group in memory, one
+ * group per (minute, credential, IP, user agent, method, route, status, model) holding the
+ * count, errors, predictions, latency sum and maximum, and charge. The schedule's flush
+ * upserts the groups (see store/write-jobs.ts), so a million requests of one shape in one
+ * minute cost one row, and recording a request costs a string key and a Map lookup.
  *
  * Invariants:
- * - Each event gets its id when it is recorded, and a flush inserts with ON CONFLICT DO
- *   NOTHING: a batch written twice (a retry after a lost acknowledgement) counts once.
- * - A failed flush keeps its events for the next one. While the database stays down the
- *   queue is capped; the oldest events beyond the cap are dropped and counted.
+ * - `record` never touches the database.
+ * - Each job carries a ledger id made when it is built; the writer applies a ledger id at
+ *   most once, so a job retried after a lost acknowledgement counts once.
+ * - A crash loses at most the groups of one flush interval.
  */
-import { type Insertable, type Kysely, sql } from 'kysely';
+import { randomBytes } from 'node:crypto';
+import type { Clock } from '../clock.js';
 import type { Metrics } from '../http/metrics.js';
-import type { Database, UsageEventsTable } from '../store/schema.js';
+import { Batch } from '../jobs/batch.js';
+import type { UsageColumns, UsageJob } from '../store/write-jobs.js';
+import type { Writer } from '../store/writer.js';
 
-export type UsageEventRow = Insertable<UsageEventsTable>;
+export const MINUTE_MS = 60_000;
 
-const MAX_QUEUED = 200_000;
-/** 14 columns a row: 500 rows stay well under every dialect's bound-parameter limit. */
-const ROWS_PER_STATEMENT = 500;
+/** What one finished request contributes. Absent IP, user agent and model are ''. */
+export interface UsageSample {
+  at: number;
+  accountId: string;
+  kind: string;
+  credentialId: string;
+  ip: string;
+  userAgent: string;
+  method: string;
+  route: string;
+  status: number;
+  model: string;
+  prediction: boolean;
+  latencyUs: number;
+  chargeNanos: number;
+}
 
-const COLUMNS = [
-  'id',
-  'account_id',
-  'credential_kind',
-  'credential_id',
-  'ip',
-  'user_agent',
-  'method',
-  'path',
-  'model',
-  'status_code',
-  'latency_ms',
-  'prediction_id',
-  'charge_nanos',
-  'created_at',
-] as const satisfies ReadonlyArray<keyof UsageEventRow>;
+interface Group {
+  minute: number;
+  accountId: string;
+  kind: string;
+  credentialId: string;
+  ip: string;
+  userAgent: string;
+  method: string;
+  route: string;
+  status: number;
+  model: string;
+  requests: number;
+  errors: number;
+  predictions: number;
+  latencySumUs: number;
+  latencyMaxUs: number;
+  chargeNanos: number;
+}
 
-/**
- * One multi-row INSERT built with the `sql` tag: far less work per row than the query
- * builder's immutable nodes, and still compiled by Kysely for either dialect.
- */
-async function insertEvents(db: Kysely<Database>, rows: UsageEventRow[]): Promise<void> {
-  const values = rows.map((row) => sql`(${sql.join(COLUMNS.map((column) => row[column] ?? null))})`);
-  await sql`insert into usage_events (${sql.join(COLUMNS.map((c) => sql.ref(c)))}) values ${sql.join(values)} on conflict (id) do nothing`.execute(
-    db,
-  );
+function columnsOf(groups: Group[]): UsageColumns {
+  const c: UsageColumns = {
+    minute: [],
+    accountId: [],
+    kind: [],
+    credentialId: [],
+    ip: [],
+    userAgent: [],
+    method: [],
+    route: [],
+    status: [],
+    model: [],
+    requests: [],
+    errors: [],
+    predictions: [],
+    latencySumUs: [],
+    latencyMaxUs: [],
+    chargeNanos: [],
+  };
+  for (const g of groups) {
+    c.minute.push(g.minute);
+    c.accountId.push(g.accountId);
+    c.kind.push(g.kind);
+    c.credentialId.push(g.credentialId);
+    c.ip.push(g.ip);
+    c.userAgent.push(g.userAgent);
+    c.method.push(g.method);
+    c.route.push(g.route);
+    c.status.push(g.status);
+    c.model.push(g.model);
+    c.requests.push(g.requests);
+    c.errors.push(g.errors);
+    c.predictions.push(g.predictions);
+    c.latencySumUs.push(g.latencySumUs);
+    c.latencyMaxUs.push(g.latencyMaxUs);
+    c.chargeNanos.push(g.chargeNanos);
+  }
+  return c;
 }
 
 export class UsageBatch {
-  readonly name = 'usage_events';
-  private pending: UsageEventRow[] = [];
+  readonly batch: Batch<Group, UsageJob>;
+  /** This process's ledger ids: a random tag and a counter, unique across instances and restarts. */
+  private readonly ledgerTag = randomBytes(9).toString('base64url');
+  private ledgerSequence = 0;
 
-  constructor(
-    private readonly db: Kysely<Database>,
-    private readonly metrics: Metrics,
-  ) {}
-
-  record(event: UsageEventRow): void {
-    this.pending.push(event);
-    if (this.pending.length > MAX_QUEUED) {
-      this.pending.shift();
-      this.metrics.usageEventsDropped.inc();
-    }
+  constructor(writer: Writer, clock: Clock, metrics: Metrics) {
+    this.batch = new Batch(
+      {
+        name: 'usage',
+        rowsPerJob: 250,
+        toJob: (groups) => ({ op: 'usage', ledgerId: `${this.ledgerTag}.${++this.ledgerSequence}`, appliedAt: clock.now(), rows: columnsOf(groups) }),
+        write: (job) => writer.apply(job),
+        sizeOf: (job) => job.rows.minute.length,
+      },
+      metrics,
+    );
   }
 
-  async flush(): Promise<void> {
-    if (this.pending.length === 0) return;
-    const batch = this.pending;
-    this.pending = [];
-    try {
-      // One transaction, so each page is written once per flush; statement by statement,
-      // yielding in between, so a large flush does not stall requests.
-      await this.db.transaction().execute(async (trx) => {
-        for (let i = 0; i < batch.length; i += ROWS_PER_STATEMENT) {
-          await insertEvents(trx, batch.slice(i, i + ROWS_PER_STATEMENT));
-          await new Promise((resolve) => setImmediate(resolve));
-        }
-      });
-      this.metrics.batchFlushes.inc({ batch: this.name, outcome: 'ok' });
-      this.metrics.batchFlushSize.observe(batch.length, { batch: this.name });
-    } catch (error) {
-      this.pending = batch.concat(this.pending).slice(-MAX_QUEUED);
-      this.metrics.batchFlushes.inc({ batch: this.name, outcome: 'error' });
-      throw error;
+  record(s: UsageSample): void {
+    const minute = s.at - (s.at % MINUTE_MS);
+    const key = `${minute}\n${s.credentialId}\n${s.ip}\n${s.userAgent}\n${s.method}\n${s.route}\n${s.status}\n${s.model}`;
+    let group = this.batch.get(key);
+    if (group === undefined) {
+      group = {
+        minute,
+        accountId: s.accountId,
+        kind: s.kind,
+        credentialId: s.credentialId,
+        ip: s.ip,
+        userAgent: s.userAgent,
+        method: s.method,
+        route: s.route,
+        status: s.status,
+        model: s.model,
+        requests: 0,
+        errors: 0,
+        predictions: 0,
+        latencySumUs: 0,
+        latencyMaxUs: 0,
+        chargeNanos: 0,
+      };
+      if (!this.batch.set(key, group)) return;
     }
+    group.requests++;
+    if (s.status >= 400) group.errors++;
+    if (s.prediction) group.predictions++;
+    group.latencySumUs += s.latencyUs;
+    if (s.latencyUs > group.latencyMaxUs) group.latencyMaxUs = s.latencyUs;
+    group.chargeNanos += s.chargeNanos;
   }
 }

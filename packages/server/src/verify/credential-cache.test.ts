@@ -19,10 +19,20 @@ describe('CredentialCache', () => {
   });
 
   test('entries expire after the TTL', () => {
-    const cache = new CredentialCache<string>(10, 1000);
+    const cache = new CredentialCache<string>(10, 1000, () => 0);
     cache.setIfCurrent('h', 'v', cache.generation, 0);
     assert.equal(cache.get('h', 999), 'v');
     assert.equal(cache.get('h', 1000), undefined);
+  });
+
+  test('entries cached at the same moment expire spread over the last fifth of the TTL, never after it', () => {
+    const cache = new CredentialCache<number>(1000, 30_000);
+    for (let i = 0; i < 1000; i++) cache.setIfCurrent(`h${i}`, i, cache.generation, 0);
+    const alive = (at: number) => Array.from({ length: 1000 }, (_, i) => cache.get(`h${i}`, at)).filter((v) => v !== undefined).length;
+    assert.equal(alive(23_999), 1000, 'none before 80% of the TTL');
+    const atNinety = alive(27_000);
+    assert.ok(atNinety > 300 && atNinety < 700, `about half expire by 90% of the TTL: ${atNinety} left`);
+    assert.equal(alive(30_000), 0, 'none outlives the TTL');
   });
 
   test('a result read before an invalidation is not stored after it', () => {

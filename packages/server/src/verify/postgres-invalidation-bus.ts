@@ -50,8 +50,6 @@ export class PostgresInvalidationBus implements InvalidationBus {
   private state: ListenerState = 'down';
   /** System time up to which this instance is sure it has applied every invalidation. */
   private confirmedAt: number | undefined;
-  private heartbeat: NodeJS.Timeout | undefined;
-  private pruner: NodeJS.Timeout | undefined;
   private reconnectTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: PostgresBusOptions) {
@@ -80,18 +78,13 @@ export class PostgresInvalidationBus implements InvalidationBus {
     }
   }
 
+  /** Connects the listener. The schedule (jobs/schedule.ts) runs `heartbeat` and `prune`. */
   async start(): Promise<void> {
     await this.connect();
-    this.heartbeat = setInterval(() => void this.checkHeartbeat(), this.options.heartbeatMs);
-    this.heartbeat.unref();
-    this.pruner = setInterval(() => void this.prune(), 60 * 60 * 1000);
-    this.pruner.unref();
   }
 
   async stop(): Promise<void> {
     this.state = 'stopped';
-    clearInterval(this.heartbeat);
-    clearInterval(this.pruner);
     clearTimeout(this.reconnectTimer);
     await this.client?.end().catch(() => {});
     this.client = undefined;
@@ -172,7 +165,8 @@ export class PostgresInvalidationBus implements InvalidationBus {
     this.reconnectTimer.unref();
   }
 
-  private async checkHeartbeat(): Promise<void> {
+  /** Every LISTENER_HEARTBEAT_MS: a round trip on the listener connection proves it alive. */
+  async heartbeat(): Promise<void> {
     const client = this.client;
     if (client === undefined || this.state !== 'live') return;
     const startedAt = Date.now();
@@ -185,7 +179,8 @@ export class PostgresInvalidationBus implements InvalidationBus {
     }
   }
 
-  private async prune(): Promise<void> {
+  /** Hourly: invalidations older than the log's retention go. */
+  async prune(): Promise<void> {
     await this.options.db
       .deleteFrom('credential_invalidations')
       .where('created_at', '<', Date.now() - LOG_RETENTION_MS)

@@ -1,4 +1,8 @@
-/** GET /api/v1/usage/events: individual requests, newest first, with cursor pagination. */
+/**
+ * GET /api/v1/usage/events: request groups, one per minute and request shape (credential,
+ * IP, user agent, method, route, status, model) with their counts, newest minute first, with
+ * cursor pagination. "Who used this key, from where, when, on what" to the minute.
+ */
 
 import { requireAccount } from '../../auth/principal.js';
 import type { AppContext } from '../../context.js';
@@ -6,48 +10,58 @@ import { decodeCursor, encodeCursor } from '../../http/pagination.js';
 import { defineRoute } from '../../http/route.js';
 import { isoTime } from '../../http/values.js';
 import { nanosToUsd } from '../money.js';
-import { usageEvents } from '../repository.js';
+import { type GroupCursor, usageGroups } from '../repository.js';
 import { usageEventsPageSchema, usageEventsQuerySchema } from '../schema.js';
 import { rangeOf } from './get-usage.js';
 
-/** Event ids are `evt_` and 24 base62 characters (store/ids.ts). */
-const EVENT_ID = /^evt_[0-9A-Za-z]{24}$/;
+/** Group ids are base64url digests of the minute and the dimensions (usage/repository.ts). */
+const GROUP_ID = /^[0-9A-Za-z_-]{1,32}$/;
+
+const orNull = (value: string): string | null => (value === '' ? null : value);
+const microsToMs = (us: number): number => Math.round(us) / 1000;
 
 export const listUsageEventsRoute = (ctx: AppContext) =>
   defineRoute({
     method: 'GET',
     url: '/api/v1/usage/events',
-    summary: 'Individual usage events',
+    summary: 'Request groups per minute',
     tag: 'Usage',
     auth: 'account',
     scopes: ['usage.read'],
     query: usageEventsQuerySchema,
-    response: { status: 200, schema: usageEventsPageSchema, description: 'A page of events, newest first; pass next_cursor for the next' },
+    response: {
+      status: 200,
+      schema: usageEventsPageSchema,
+      description: 'A page of request groups (one per minute and request shape), newest first; pass next_cursor for the next',
+    },
     errors: { INVALID_INPUT: '`from` is not before `to`, or `cursor` is not a `next_cursor` this server gave' },
     async handler({ query, request }) {
       const range = { accountId: requireAccount(request).accountId, ...rangeOf(query, ctx.clock.now()), credentialId: query.key_id };
-      const position = query.cursor === undefined ? undefined : decodeCursor(query.cursor, EVENT_ID);
-      const cursor = position && { createdAt: position.at, id: position.id };
-      const rows = await usageEvents(ctx.store.db, range, query.per_page + 1, cursor);
+      const position = query.cursor === undefined ? undefined : decodeCursor(query.cursor, GROUP_ID);
+      const cursor: GroupCursor | undefined = position && { minute: position.at, id: position.id };
+      const rows = await usageGroups(ctx.store.db, range, query.per_page + 1, cursor);
       const page = rows.slice(0, query.per_page);
       const last = page.at(-1);
       return {
         data: page.map((row) => ({
           id: row.id,
-          created_at: isoTime(row.created_at),
+          minute: isoTime(Number(row.minute)),
           key_id: row.credential_id,
           credential_kind: row.credential_kind,
-          ip: row.ip,
-          user_agent: row.user_agent,
+          ip: orNull(row.ip),
+          user_agent: orNull(row.user_agent),
           method: row.method,
-          path: row.path,
-          model: row.model,
-          status_code: row.status_code,
-          latency_ms: row.latency_ms,
-          prediction_id: row.prediction_id,
+          route: row.route,
+          model: orNull(row.model),
+          status_code: Number(row.status_code),
+          requests: Number(row.requests),
+          errors: Number(row.errors),
+          predictions: Number(row.predictions),
+          latency_ms_avg: microsToMs(Number(row.latency_sum_us) / Number(row.requests)),
+          latency_ms_max: microsToMs(Number(row.latency_max_us)),
           charge: nanosToUsd(row.charge_nanos),
         })),
-        next_cursor: rows.length > query.per_page && last ? encodeCursor({ at: last.created_at, id: last.id }) : null,
+        next_cursor: rows.length > query.per_page && last ? encodeCursor({ at: Number(last.minute), id: last.id }) : null,
       };
     },
   });

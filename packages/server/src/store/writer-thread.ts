@@ -1,0 +1,40 @@
+/**
+ * The writer thread's entry point: opens its own connection to the database and applies the
+ * jobs it is sent, one at a time, in the order sent. Nothing here runs on the main thread,
+ * so however long a flush's statements take, the event loop that serves requests is free.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import type { DatabaseTarget } from './database-url.js';
+import type { WriteBackend, WriteJob } from './write-jobs.js';
+import { openWriteBackend } from './writer.js';
+
+const port = parentPort!;
+const target = workerData as DatabaseTarget;
+let backend: WriteBackend | undefined;
+let queue: Promise<void> = Promise.resolve();
+
+async function run(id: number, job: WriteJob): Promise<void> {
+  try {
+    backend ??= await openWriteBackend(target);
+    const written = await backend.apply(job);
+    port.postMessage({ id, written });
+  } catch (error) {
+    // A failed connection is replaced on the next job; the caller keeps and retries this one.
+    const current = backend;
+    backend = undefined;
+    await current?.close().catch(() => {});
+    port.postMessage({ id, error: error instanceof Error ? error.message : String(error) });
+  }
+}
+
+port.on('message', (message: { id: number; job: WriteJob } | { close: true }) => {
+  if ('close' in message) {
+    queue = queue.then(async () => {
+      await backend?.close().catch(() => {});
+      // Ends this thread only.
+      process.exit(0);
+    });
+    return;
+  }
+  queue = queue.then(() => run(message.id, message.job));
+});

@@ -1,0 +1,32 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { startTestServer, type TestServer } from '../test-support/server.js';
+
+describe('the writer thread and the main connection', () => {
+  let t: TestServer;
+  before(async () => {
+    t = await startTestServer();
+  });
+  after(() => t.stop());
+
+  test('a transaction that reads, then writes, is not broken by the writer committing in between', async () => {
+    const owner = t.client();
+    await owner.signup();
+    const { id } = await owner.createKey('read then write');
+    const { db, writer } = t.server.ctx.store;
+    await writer.apply({ op: 'prune_ledger', before: 0 }); // the thread is up
+    let job: Promise<number> | undefined;
+    await db.transaction().execute(async (trx) => {
+      await trx.selectFrom('api_keys').select('name').where('id', '=', id).executeTakeFirstOrThrow();
+      // The writer thread writes the same table meanwhile, on its own connection.
+      job = writer.apply({ op: 'last_used', table: 'api_keys', ids: [id], at: [Date.UTC(2030, 0, 1)], ips: ['192.0.2.1'], userAgents: ['w'] });
+      // Were the transaction deferred, the writer would commit now, and the update below fail.
+      await Promise.race([job, sleep(500)]);
+      await trx.updateTable('api_keys').set({ name: 'renamed' }).where('id', '=', id).execute();
+    });
+    assert.equal(await job, 1, "the writer's job is applied too, after the transaction");
+    const row = await db.selectFrom('api_keys').select(['name', 'last_used_ip']).where('id', '=', id).executeTakeFirstOrThrow();
+    assert.deepEqual(row, { name: 'renamed', last_used_ip: '192.0.2.1' });
+  });
+});

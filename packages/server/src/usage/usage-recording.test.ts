@@ -1,0 +1,102 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { UsageJob } from '../store/write-jobs.js';
+import { ManualClock, startTestServer, type TestServer } from '../test-support/server.js';
+
+describe('usage recording: per-minute request groups', () => {
+  let t: TestServer;
+  const clock = new ManualClock(Date.UTC(2026, 0, 1, 12, 0, 30));
+  before(async () => {
+    // TRUST_PROXY so each request can say which client address it comes from.
+    t = await startTestServer({ BATCH_FLUSH_INTERVAL_MS: '5000', TRUST_PROXY: 'true' }, { clock });
+  });
+  after(() => t.stop());
+
+  test("a key's requests in a window are listed per minute with IP, user agent, route, status and counts", async () => {
+    const owner = t.client();
+    await owner.signup();
+    const { id, key } = await owner.createKey();
+    const other = await owner.createKey('other');
+    const app = t.client();
+    const call = (ua: string, ip: string, path = '/v1/models', apiKey = key) =>
+      app.get(path, { headers: { 'x-api-key': apiKey, 'user-agent': ua, 'x-forwarded-for': ip } });
+    const first = clock.now() - (clock.now() % 60_000);
+    for (let i = 0; i < 5; i++) assert.equal((await call('client-a/1.0', '192.0.2.1')).status, 200);
+    for (let i = 0; i < 3; i++) assert.equal((await call('client-b/2.0', '192.0.2.2')).status, 200);
+    assert.equal((await call('client-b/2.0', '192.0.2.2', '/v1/models/no-such-model')).status, 404);
+    assert.equal((await call('client-a/1.0', '192.0.2.1', '/v1/models', other.key)).status, 200);
+    await t.server.flushBatches();
+    clock.advance(60_000);
+    for (let i = 0; i < 2; i++) assert.equal((await call('client-a/1.0', '192.0.2.1')).status, 200);
+    await t.server.flushBatches();
+
+    const window = `from=${new Date(first).toISOString()}&to=${new Date(first + 120_000).toISOString()}`;
+    const page = await owner.get(`/api/v1/usage/events?key_id=${id}&${window}`);
+    assert.equal(page.status, 200, page.text);
+    const rows = page.body.data.map((g: Record<string, unknown>) => [g.minute, g.ip, g.user_agent, g.route, g.status_code, g.requests, g.errors]);
+    const minute = (ms: number) => new Date(ms).toISOString();
+    // Newest minute first; within a minute, by group id.
+    assert.deepEqual(rows[0], [minute(first + 60_000), '192.0.2.1', 'client-a/1.0', '/v1/models', 200, 2, 0]);
+    assert.deepEqual(
+      rows.slice(1).sort(),
+      [
+        [minute(first), '192.0.2.1', 'client-a/1.0', '/v1/models', 200, 5, 0],
+        [minute(first), '192.0.2.2', 'client-b/2.0', '/v1/models', 200, 3, 0],
+        [minute(first), '192.0.2.2', 'client-b/2.0', '/v1/models/:slug', 404, 1, 1],
+      ].sort(),
+    );
+    for (const group of page.body.data) {
+      assert.equal(group.key_id, id);
+      assert.equal(group.method, 'GET');
+      assert.ok(group.latency_ms_max >= group.latency_ms_avg && group.latency_ms_avg >= 0);
+    }
+    const usage = await owner.get(`/api/v1/usage?${window}`);
+    assert.equal(usage.body.totals.requests, 12, 'every request counted once, both keys');
+    assert.equal(usage.body.totals.errors, 1);
+  });
+
+  test('a usage job applied twice (a retry after a lost acknowledgement) counts once', async () => {
+    const owner = t.client();
+    const { account } = await owner.signup();
+    const { id } = await owner.createKey();
+    const job: UsageJob = {
+      op: 'usage',
+      ledgerId: 'test-ledger-1',
+      appliedAt: clock.now(),
+      rows: {
+        minute: [Date.UTC(2026, 0, 1, 11, 0)],
+        accountId: [account.id],
+        kind: ['api_key'],
+        credentialId: [id],
+        ip: ['192.0.2.9'],
+        userAgent: [''],
+        method: ['POST'],
+        route: ['/v1/predictions'],
+        status: [201],
+        model: ['sandbox-text'],
+        requests: [7],
+        errors: [0],
+        predictions: [7],
+        latencySumUs: [7000],
+        latencyMaxUs: [1500],
+        chargeNanos: [7_000_000],
+      },
+    };
+    const { writer, db } = t.server.ctx.store;
+    assert.equal(await writer.apply(job), 1);
+    assert.equal(await writer.apply(job), 0, 'the ledger knows this job');
+    assert.equal(await writer.apply({ ...job, ledgerId: 'test-ledger-2' }), 1, 'another job adds to the same group');
+    const group = await db.selectFrom('usage_minutes').selectAll().where('credential_id', '=', id).executeTakeFirstOrThrow();
+    assert.deepEqual(
+      [group.requests, group.predictions, group.latency_sum_us, group.latency_max_us, group.charge_nanos].map(Number),
+      [14, 14, 14_000, 1500, 14_000_000],
+    );
+    assert.equal(group.user_agent, '');
+    const listed = (await owner.get(`/api/v1/usage/events?key_id=${id}&from=2026-01-01T00:00:00Z&to=2026-01-02T00:00:00Z`)).body.data;
+    assert.equal(listed.length, 1);
+    assert.equal(listed[0].user_agent, null, 'no user agent is null, not ""');
+    assert.equal(listed[0].charge, '0.0140');
+    assert.equal(listed[0].latency_ms_avg, 1);
+    assert.equal(listed[0].latency_ms_max, 1.5);
+  });
+});
