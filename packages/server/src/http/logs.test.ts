@@ -20,7 +20,10 @@ describe('logs at LOG_LEVEL=debug', () => {
   test('one line per request at least, with its request id, and no secret anywhere', async () => {
     const browser = new TestClient(server.url);
     const requestIds: string[] = [];
-    const remember = <T extends { headers: Headers }>(response: T) => (requestIds.push(response.headers.get('x-request-id')!), response);
+    const remember = <T extends { headers: Headers }>(response: T) => {
+      requestIds.push(response.headers.get('x-request-id')!);
+      return response;
+    };
     remember(await browser.post('/api/v1/auth/signup', { email: 'logs@example.com', password: 'a long enough password', name: 'Logs' }));
     const session = browser.cookie!.split('=')[1]!;
     const created = remember(await browser.post('/api/v1/keys', { name: 'logged' }));

@@ -75,10 +75,14 @@ export class HistogramSeries {
     this.buckets = new Array<number>(bounds.length).fill(0);
   }
   observe(value: number): void {
+    // The first bucket whose upper bound holds the value; above the last, only +Inf (count).
     const bounds = this.bounds;
-    let i = 0;
-    while (i < bounds.length && value > bounds[i]!) i++;
-    if (i < bounds.length) this.buckets[i]!++;
+    for (let i = 0; i < bounds.length; i++) {
+      if (value <= (bounds[i] ?? Number.POSITIVE_INFINITY)) {
+        this.buckets[i] = (this.buckets[i] ?? 0) + 1;
+        break;
+      }
+    }
     this.sum += value;
     this.count++;
   }
@@ -110,7 +114,7 @@ export class Histogram {
       const withLe = (le: string) => `{${inner ? `${inner},` : ''}le="${le}"}`;
       let cumulative = 0;
       this.bounds.forEach((b, i) => {
-        cumulative += s.buckets[i]!;
+        cumulative += s.buckets[i] ?? 0;
         lines.push(`${this.name}_bucket${withLe(String(b))} ${cumulative}`);
       });
       lines.push(`${this.name}_bucket${withLe('+Inf')} ${s.count}`);

@@ -90,12 +90,14 @@ export class Batch<R, J> {
         // The synchronous part of a step (building the job, handing it to the writer) is
         // all a flush asks of the event loop: it is timed.
         const stepStarted = performance.now();
-        if (next === jobs.length) {
+        let job = jobs[next];
+        if (job === undefined) {
           if (built >= records.length) break;
-          jobs.push(this.spec.toJob(records.slice(built, built + rowsPerJob)));
+          job = this.spec.toJob(records.slice(built, built + rowsPerJob));
+          jobs.push(job);
           built += rowsPerJob;
         }
-        const writing = this.spec.write(jobs[next]!);
+        const writing = this.spec.write(job);
         this.stalls.step(performance.now() - stepStarted);
         written += await writing;
         next++;
@@ -116,8 +118,10 @@ export class Batch<R, J> {
     let rows = 0;
     for (const job of jobs) rows += this.spec.sizeOf(job);
     const max = this.spec.maxRetainedRows ?? 1_000_000;
-    while (rows > max && jobs.length > 0) {
-      const oldest = this.spec.sizeOf(jobs.shift()!);
+    while (rows > max) {
+      const dropped = jobs.shift();
+      if (dropped === undefined) break;
+      const oldest = this.spec.sizeOf(dropped);
       rows -= oldest;
       this.dropped.inc(oldest);
     }

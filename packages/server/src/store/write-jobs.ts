@@ -196,7 +196,10 @@ export class PostgresWriteBackend implements WriteBackend {
         return (await rollUpAndPrune(this.kysely, job.now, job.retentionDays)).pruned;
       case 'last_used': {
         // Rows in id order, so concurrent flushes of several instances lock rows in one order.
-        const order = job.ids.map((_, i) => i).sort((a, b) => (job.ids[a]! < job.ids[b]! ? -1 : 1));
+        const order = job.ids
+          .map((id, i) => [id, i] as const)
+          .sort(([a], [b]) => (a < b ? -1 : 1))
+          .map(([, i]) => i);
         const pick = <T>(values: T[]) => order.map((i) => values[i]);
         const result = await this.client.query({
           name: `last_used_${job.table}`,

@@ -8,7 +8,8 @@ import type { DatabaseTarget } from './database-url.js';
 import type { WriteBackend, WriteJob } from './write-jobs.js';
 import { openWriteBackend } from './writer.js';
 
-const port = parentPort!;
+if (parentPort === null) throw new Error('writer-thread.js runs only as a worker thread');
+const port = parentPort;
 const target = workerData as DatabaseTarget;
 let backend: WriteBackend | undefined;
 let queue: Promise<void> = Promise.resolve();

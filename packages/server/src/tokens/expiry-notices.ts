@@ -22,7 +22,9 @@ export async function recordExpiryNotices(db: Kysely<Database>, now: number): Pr
     .where('expiry_recorded_at', 'is', null)
     .execute();
   for (const token of due) {
-    const hasExpired = token.expires_at! <= now;
+    const expiresAt = token.expires_at;
+    if (expiresAt === null) continue; // the query asked for expiring tokens only
+    const hasExpired = expiresAt <= now;
     if (!hasExpired && token.expiry_warned_at !== null) continue;
     await db.transaction().execute(async (trx) => {
       const column = hasExpired ? 'expiry_recorded_at' : 'expiry_warned_at';
@@ -38,7 +40,7 @@ export async function recordExpiryNotices(db: Kysely<Database>, now: number): Pr
         type: hasExpired ? 'token.expired' : 'token.expiring_soon',
         actor: { type: 'system', id: null, ip: null, userAgent: null },
         target: { type: 'personal_access_token', id: token.id },
-        metadata: { name: token.name, masked_token: token.masked_token, expires_at: isoTime(token.expires_at!) },
+        metadata: { name: token.name, masked_token: token.masked_token, expires_at: isoTime(expiresAt) },
         at: now,
       });
       if (hasExpired) expired++;

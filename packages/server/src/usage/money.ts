@@ -6,8 +6,8 @@ const NANOS_PER_USD = 1_000_000_000n;
 
 /** "0.0025" → 2500000n. The catalogue schema guarantees at most 9 decimals. */
 export function usdToNanos(decimal: string): bigint {
-  const [whole, fraction = ''] = decimal.split('.');
-  return BigInt(whole!) * NANOS_PER_USD + BigInt(fraction.padEnd(9, '0'));
+  const [whole = '0', fraction = ''] = decimal.split('.');
+  return BigInt(whole) * NANOS_PER_USD + BigInt(fraction.padEnd(9, '0'));
 }
 
 /** 7500000n → "0.0075": at least 4 decimals, more only when they are not zero. */

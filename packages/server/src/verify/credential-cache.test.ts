@@ -92,10 +92,20 @@ describe('CredentialVerifier', () => {
 
   test('a kind the route does not accept is refused without a lookup', async () => {
     let lookups = 0;
-    const verifier = new CredentialVerifier({ api_key: async () => (lookups++, credential) }, new ManualClock(), createMetrics(), {
-      cacheSize: 10,
-      cacheTtlMs: 60_000,
-    });
+    const verifier = new CredentialVerifier(
+      {
+        api_key: async () => {
+          lookups++;
+          return credential;
+        },
+      },
+      new ManualClock(),
+      createMetrics(),
+      {
+        cacheSize: 10,
+        cacheTtlMs: 60_000,
+      },
+    );
     assert.equal(await verifier.verify(generateApiKey(), ['personal_access_token']), null);
     assert.equal(lookups, 0);
   });
