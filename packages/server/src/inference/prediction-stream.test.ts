@@ -117,7 +117,7 @@ describe('GET /v1/predictions/{id}/stream', () => {
     // The stream is a /v1 request like any other: attributed to its key once it ends.
     await t.server.flushBatches();
     const events = await owner.get(`/api/v1/usage/events?key_id=${keyId}`);
-    const streamed = events.body.data.find((e: { path: string }) => e.path === `/v1/predictions/${prediction.id}/stream`);
+    const streamed = events.body.data.find((e: { route: string }) => e.route === '/v1/predictions/:id/stream');
     assert.equal(streamed?.status_code, 200);
   });
 

@@ -4,6 +4,7 @@
  * of start-up, signals, crashes and logs). Both listen on a real port.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { after } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import type { Clock } from '../clock.js';
@@ -67,12 +68,21 @@ export interface ServerProcess {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
+const running = new Set<ChildProcess>();
+// A test that fails before it stops its server must not leave the server running: its pipes
+// would keep this test file, and so the whole suite, from ever ending.
+after(() => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
 /** Runs `node dist/main.js` with `env`, resolving once it logs that it listens. */
 export async function spawnServer(env: Record<string, string>): Promise<ServerProcess> {
   const child = spawn(process.execPath, [MAIN], {
     env: { PATH: process.env.PATH ?? '', PORT: '0', SKYTELLS_CHECK_ANSWERS: '1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  running.add(child);
+  child.on('exit', () => running.delete(child));
   let output = '';
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.on('exit', (code, signal) => resolve({ code, signal })),

@@ -49,8 +49,10 @@ describe('credentials in URLs and user agents, in any encoding, are masked in lo
       // Accepted (the key is valid) and attributed, with the secret in the query and the user agent.
       const ok = await app.get(`/v1/models?x=${spelling}&q=a+${spelling}+b`, { headers: { 'x-api-key': key, 'user-agent': userAgent } });
       assert.equal(ok.status, 200);
-      // Refused, so logged at any level, with the secret in the path.
-      assert.equal((await app.get(`/v1/models/${spelling}`, { headers: { 'user-agent': userAgent } })).status, 401);
+      // Refused, so logged at any level, with the secret in the path: by authentication, or
+      // by the router when the encoded spelling is longer than any parameter can be.
+      const refused = await app.get(`/v1/models/${spelling}`, { headers: { 'user-agent': userAgent } });
+      assert.ok(refused.status === 401 || refused.status === 404, `refused: ${refused.status}`);
     }
     server.child.kill('SIGTERM');
     assert.deepEqual(await server.exited, { code: 0, signal: null });
