@@ -23,12 +23,12 @@ export interface FoundCredential {
   index: number;
 }
 
-const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
 const WORD = '[0-9A-Za-z_]';
 
 /** Standalone credential-shaped runs; matches of one kind never overlap another's. */
 const STANDALONE = new RegExp(
-  FORMATS.map((f) => `(?<!${WORD})${escape(f.prefix)}[${escape(f.alphabet)}]{${f.bodyLength}}(?!${WORD})`).join('|'),
+  FORMATS.map((f) => `(?<!${WORD})${escapeRegExp(f.prefix)}[${escapeRegExp(f.alphabet)}]{${f.bodyLength}}(?!${WORD})`).join('|'),
   'g',
 );
 
@@ -51,7 +51,7 @@ function encodedCharacter(chars: string): string {
     lowNibbles.set(code >> 4, lows);
   }
   const encoded = [...lowNibbles].map(([high, lows]) => `[${hexDigit(high)}][${[...lows].map(hexDigit).join('')}]`);
-  return `(?:[${escape(chars)}]|%(?:25)*(?:${encoded.join('|')}))`;
+  return `(?:[${escapeRegExp(chars)}]|%(?:25)*(?:${encoded.join('|')}))`;
 }
 
 /** Every credential-shaped substring in any percent-encoding, extended over further alphabet characters. */

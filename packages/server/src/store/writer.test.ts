@@ -29,5 +29,4 @@ describe('the writer thread and the main connection', () => {
     const row = await db.selectFrom('api_keys').select(['name', 'last_used_ip']).where('id', '=', id).executeTakeFirstOrThrow();
     assert.deepEqual(row, { name: 'renamed', last_used_ip: '192.0.2.1' });
   });
-
 });
