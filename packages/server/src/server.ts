@@ -109,7 +109,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   }
   const lastUsed = new LastUsedBatch(store.writer, metrics);
   const usage = new UsageBatch(store.writer, clock, metrics);
-  const flushBatches = flushJob([lastUsed.batch, usage.batch, securityEvents.batch], metrics.stalls, logger);
+  const flushBatches = flushJob([lastUsed.batch, usage, securityEvents.batch], metrics.stalls, logger);
   const schedule = new Schedule(
     [
       { name: 'flush', everyMs: config.batchFlushIntervalMs, run: flushBatches },
