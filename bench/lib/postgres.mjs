@@ -37,6 +37,16 @@ function postgresPids() {
   }
 }
 
+/** Sets a process's (every thread's) CPU affinity; false when it is gone or may not be changed. */
+function setAffinity(pid, cpus) {
+  try {
+    execFileSync('taskset', ['-a', '-p', '-c', String(cpus), pid], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Pins every PostgreSQL process to `cpu`. Returns `{ pinned, restore() }`; `pinned` is 0
  * when that was not possible (PostgreSQL on another host or user, or not permitted).
@@ -44,35 +54,21 @@ function postgresPids() {
 export function pinPostgres(cpu) {
   const previous = [];
   for (const pid of postgresPids()) {
+    let mask;
     try {
-      const mask = /: (\S+)$/.exec(execFileSync('taskset', ['-p', '-c', pid], { encoding: 'utf8' }).trim())[1];
-      execFileSync('taskset', ['-a', '-p', '-c', String(cpu), pid], { stdio: 'ignore' });
-      previous.push([pid, mask]);
+      mask = /: (\S+)$/.exec(execFileSync('taskset', ['-p', '-c', pid], { encoding: 'utf8' }).trim())[1];
     } catch {
-      // The process ended meanwhile, or we may not change it.
+      continue; // The process ended meanwhile.
     }
+    if (setAffinity(pid, cpu)) previous.push([pid, mask]);
   }
   return {
     pinned: previous.length,
     restore() {
-      for (const [pid, mask] of previous) {
-        try {
-          execFileSync('taskset', ['-a', '-p', '-c', mask, pid], { stdio: 'ignore' });
-        } catch {
-          // Gone since.
-        }
-      }
+      for (const [pid, mask] of previous) setAffinity(pid, mask);
       // Backends forked while pinned inherited the pin: give them the postmaster's mask back too.
       const original = previous[0]?.[1];
-      if (original) {
-        for (const pid of postgresPids()) {
-          try {
-            execFileSync('taskset', ['-a', '-p', '-c', original, pid], { stdio: 'ignore' });
-          } catch {
-            // Gone since.
-          }
-        }
-      }
+      if (original) for (const pid of postgresPids()) setAffinity(pid, original);
     },
   };
 }

@@ -37,7 +37,7 @@ async function main(args: string[]): Promise<number> {
     }
     if (command === 'rollup' && rest.length === 0) {
       const { days, pruned } = await rollUpAndPrune(store.db, Date.now(), config.usageRetentionDays);
-      process.stdout.write(`rolled up ${days} day(s); pruned ${pruned} raw event(s) older than ${config.usageRetentionDays} days\n`);
+      process.stdout.write(`rolled up ${days} day(s); pruned ${pruned} minute group(s) older than ${config.usageRetentionDays} days\n`);
       return 0;
     }
     process.stderr.write(`${USAGE}\n`);

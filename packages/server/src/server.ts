@@ -114,7 +114,7 @@ async function startOn(store: Store, opened: Array<() => Promise<void>>, config:
   await invalidations.start();
   const lastUsed = new LastUsedBatch(store.writer, metrics);
   const usage = new UsageBatch(store.writer, clock, metrics);
-  const flushBatches = flushJob([lastUsed.batch, usage.batch, securityEvents.batch], metrics.stalls, logger);
+  const flushBatches = flushJob([lastUsed.batch, usage, securityEvents.batch], metrics.stalls, logger);
   const schedule = new Schedule(
     [
       { name: 'flush', everyMs: config.batchFlushIntervalMs, run: flushBatches },

@@ -1,4 +1,4 @@
-/** The usage domain: batched usage events and last-used times, the usage API, the rollup. */
+/** The usage domain: per-minute usage groups and last-used times (batched), the usage API, the rollup. */
 import type { AppContext } from '../context.js';
 import { getUsageRoute } from './routes/get-usage.js';
 import { listUsageEventsRoute } from './routes/list-usage-events.js';

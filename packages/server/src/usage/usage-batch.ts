@@ -3,7 +3,9 @@
  * group per (minute, credential, IP, user agent, method, route, status, model) holding the
  * count, errors, predictions, latency sum and maximum, and charge. The schedule's flush
  * upserts the groups (see store/write-jobs.ts), so a million requests of one shape in one
- * minute cost one row, and recording a request costs a string key and a Map lookup.
+ * minute cost one row. Recording a request costs a Map lookup by credential id (a string
+ * the verify cache already holds, its hash computed once) and a comparison with that
+ * credential's few groups; no key string is built unless a credential has many groups.
  *
  * Invariants:
  * - `record` never touches the database.
@@ -19,6 +21,8 @@ import type { UsageColumns, UsageJob } from '../store/write-jobs.js';
 import type { Writer } from '../store/writer.js';
 
 export const MINUTE_MS = 60_000;
+/** Beyond this many groups in one flush interval, a credential's groups are found by a string key instead. */
+const LIST_LIMIT = 16;
 
 /** What one finished request contributes. Absent IP, user agent and model are ''. */
 export interface UsageSample {
@@ -96,8 +100,25 @@ function columnsOf(groups: Group[]): UsageColumns {
   return c;
 }
 
+type Shape = Pick<Group, 'minute' | 'ip' | 'userAgent' | 'method' | 'route' | 'status' | 'model'>;
+
+const keyOf = (g: Shape): string => `${g.minute}\n${g.ip}\n${g.userAgent}\n${g.method}\n${g.route}\n${g.status}\n${g.model}`;
+
+const sameShape = (g: Group, minute: number, s: UsageSample): boolean =>
+  g.minute === minute &&
+  g.status === s.status &&
+  g.userAgent === s.userAgent &&
+  g.ip === s.ip &&
+  g.route === s.route &&
+  g.method === s.method &&
+  g.model === s.model;
+
 export class UsageBatch {
+  readonly name = 'usage';
   readonly batch: Batch<Group, UsageJob>;
+  /** The pending groups by credential; replaced whenever the batch's pending records are taken. */
+  private byCredential = new Map<string, Group[] | Map<string, Group>>();
+  private groupSequence = 0;
   /** This process's ledger ids: a random tag and a counter, unique across instances and restarts. */
   private readonly ledgerTag = randomBytes(9).toString('base64url');
   private ledgerSequence = 0;
@@ -117,8 +138,21 @@ export class UsageBatch {
 
   record(s: UsageSample): void {
     const minute = s.at - (s.at % MINUTE_MS);
-    const key = `${minute}\n${s.credentialId}\n${s.ip}\n${s.userAgent}\n${s.method}\n${s.route}\n${s.status}\n${s.model}`;
-    let group = this.batch.get(key);
+    let groups = this.byCredential.get(s.credentialId);
+    let group: Group | undefined;
+    if (groups === undefined) {
+      groups = [];
+      this.byCredential.set(s.credentialId, groups);
+    } else if (Array.isArray(groups)) {
+      for (const g of groups) {
+        if (sameShape(g, minute, s)) {
+          group = g;
+          break;
+        }
+      }
+    } else {
+      group = groups.get(keyOf({ ...s, minute }));
+    }
     if (group === undefined) {
       group = {
         minute,
@@ -138,7 +172,9 @@ export class UsageBatch {
         latencyMaxUs: 0,
         chargeNanos: 0,
       };
-      if (!this.batch.set(key, group)) return;
+      if (!this.batch.set(String(++this.groupSequence), group)) return;
+      if (!Array.isArray(groups)) groups.set(keyOf(group), group);
+      else if (groups.push(group) > LIST_LIMIT) this.byCredential.set(s.credentialId, new Map(groups.map((g) => [keyOf(g), g])));
     }
     group.requests++;
     if (s.status >= 400) group.errors++;
@@ -146,5 +182,11 @@ export class UsageBatch {
     group.latencySumUs += s.latencyUs;
     if (s.latencyUs > group.latencyMaxUs) group.latencyMaxUs = s.latencyUs;
     group.chargeNanos += s.chargeNanos;
+  }
+
+  /** Takes every pending group (the index starts over with the batch) and writes them. */
+  flush(): Promise<void> {
+    this.byCredential = new Map();
+    return this.batch.flush();
   }
 }

@@ -99,4 +99,35 @@ describe('usage recording: per-minute request groups', () => {
     assert.equal(listed[0].latency_ms_avg, 1);
     assert.equal(listed[0].latency_ms_max, 1.5);
   });
+
+  test('a credential with many request shapes in one interval still gets one group per shape', async () => {
+    const owner = t.client();
+    const { account } = await owner.signup();
+    const { id } = await owner.createKey();
+    const at = Date.UTC(2026, 0, 1, 10, 0, 5);
+    // 40 user agents (past the point where a credential's groups are found by key), 3 requests each, interleaved.
+    for (let round = 0; round < 3; round++) {
+      for (let ua = 0; ua < 40; ua++) {
+        t.server.ctx.usage.record({
+          at: at + round,
+          accountId: account.id,
+          kind: 'api_key',
+          credentialId: id,
+          ip: '192.0.2.7',
+          userAgent: `agent/${ua}`,
+          method: 'GET',
+          route: '/v1/models',
+          status: 200,
+          model: '',
+          prediction: false,
+          latencyUs: 100 * (round + 1),
+          chargeNanos: 0,
+        });
+      }
+    }
+    await t.server.flushBatches();
+    const groups = await t.server.ctx.store.db.selectFrom('usage_minutes').selectAll().where('credential_id', '=', id).execute();
+    assert.equal(groups.length, 40);
+    for (const g of groups) assert.deepEqual([g.requests, g.latency_sum_us, g.latency_max_us].map(Number), [3, 600, 300], g.user_agent);
+  });
 });
