@@ -13,33 +13,19 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import pg from 'pg';
+import { createBenchDatabase } from './lib/postgres.mjs';
 import { ROOT, startServer, stopProcess, tempDir } from './lib/processes.mjs';
 import { commitId, percentile } from './lib/results.mjs';
 import { createKey, pool, revokeKey, signup } from './lib/seed.mjs';
 import { ensureWrk, wrk } from './lib/wrk.mjs';
 
-const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const KEYS = 200;
 const POLLERS = 4;
 
-async function admin(statement) {
-  const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
-  await client.connect();
-  try {
-    await client.query(statement);
-  } finally {
-    await client.end();
-  }
-}
-
 ensureWrk();
 const dir = tempDir('skytells-cluster-');
-const database = `skytells_bench_${Date.now().toString(36)}`;
-await admin(`create database "${database}"`);
-const url = new URL(TEST_DATABASE_URL);
-url.pathname = `/${database}`;
-const pgEnv = { DATABASE_URL: url.toString(), VERIFY_CACHE_TTL_SECONDS: '60' };
+const database = await createBenchDatabase();
+const pgEnv = { DATABASE_URL: database.url, VERIFY_CACHE_TTL_SECONDS: '60' };
 
 let a;
 let b;
@@ -132,5 +118,5 @@ try {
   process.stdout.write(`results written to ${file}\n`);
 } finally {
   for (const server of [a, b, sqliteServer]) if (server) await stopProcess(server);
-  await admin(`drop database if exists "${database}" with (force)`);
+  await database.drop();
 }
