@@ -41,17 +41,9 @@ export interface UsageSample {
   chargeNanos: number;
 }
 
-interface Group {
+/** One group: the minute and the request's shape (every dimension of a sample), with its sums. */
+interface Group extends Pick<UsageSample, 'accountId' | 'kind' | 'credentialId' | 'ip' | 'userAgent' | 'method' | 'route' | 'status' | 'model'> {
   minute: number;
-  accountId: string;
-  kind: string;
-  credentialId: string;
-  ip: string;
-  userAgent: string;
-  method: string;
-  route: string;
-  status: number;
-  model: string;
   requests: number;
   errors: number;
   predictions: number;
