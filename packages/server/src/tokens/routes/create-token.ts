@@ -11,7 +11,7 @@ import { createdTokenSchema, createTokenBodySchema } from '../schema.js';
 import { unknownScopes } from '../scopes.js';
 
 /** The names asked for are never sent back: they are the caller's input, and may be a pasted secret. */
-export const invalidScopes = (_unknown?: readonly string[]) =>
+export const invalidScopes = () =>
   new ApiError('INVALID_INPUT', 'Unknown scopes', { details: 'scopes: ask for one or more scopes of the catalogue, such as inference or keys.read' });
 
 export const createTokenRoute = (ctx: AppContext) =>

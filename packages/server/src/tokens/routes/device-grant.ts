@@ -203,7 +203,7 @@ export const deviceGrantRoutes = (ctx: AppContext): AnyRoute[] => {
       async handler({ body, request }) {
         const scopes = [...new Set(body.scopes ?? body.scope ?? [...LOGIN_DEFAULT_SCOPES])];
         const unknown = unknownScopes(ctx.scopes, scopes);
-        if (unknown.length > 0 || scopes.length === 0) throw invalidScopes(unknown.length ? unknown : ['(none)']);
+        if (unknown.length > 0 || scopes.length === 0) throw invalidScopes();
         const now = ctx.clock.now();
         // A creation, never released: the limit is on grants started, not on failures.
         await reserveOrRefuse(ctx.store.db, [counterFor(ctx.config, 'device_grant_ip', request.ip)], now, 'Too many device logins from this address');
