@@ -15,14 +15,18 @@ import pg from 'pg';
 const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const isCI = /^(1|true|yes)$/i.test(process.env.CI ?? '');
 
-/** Every `*.test.ts` below `dir`. */
+/** Every `*.test.ts` below `dir`, outside installed or built files. */
 const testFilesIn = (dir) =>
   readdirSync(dir, { recursive: true })
-    .filter((name) => name.endsWith('.test.ts'))
+    .filter((name) => name.endsWith('.test.ts') && !/(^|\/)(node_modules|dist)\//.test(name))
     .map((name) => join(dir, name))
     .sort();
 const unitFiles = testFilesIn('packages/credentials/src');
 const serverFiles = testFilesIn('packages/server/src');
+/** The clients (SDK, CLI, console…): every other workspace, tested against a real server on SQLite. */
+const clientFiles = readdirSync('packages')
+  .filter((name) => name !== 'credentials' && name !== 'server')
+  .flatMap((name) => testFilesIn(join('packages', name)));
 
 function runNodeTests(label, testFiles, env) {
   return new Promise((resolve) => {
@@ -57,6 +61,8 @@ const runs = [];
 runs.push(await runNodeTests('unit (credentials)', unitFiles, {}));
 runs.push(await runNodeTests('server suite on SQLite', serverFiles, { TEST_DB: 'sqlite' }));
 
+if (clientFiles.length > 0) runs.push(await runNodeTests('clients against a real server on SQLite', clientFiles, { TEST_DB: 'sqlite' }));
+
 let postgresMissing = false;
 if (await postgresReachable()) {
   runs.push(await runNodeTests('server suite on PostgreSQL', serverFiles, { TEST_DB: 'postgres', TEST_DATABASE_URL }));
@@ -73,7 +79,8 @@ process.stdout.write('\nTest runs:\n');
 for (const run of runs) {
   process.stdout.write(`  ${run.label}: ${run.tests} tests, ${run.passed} passed, ${run.failed} failed, ${run.skipped} skipped (exit ${run.code})\n`);
 }
-const [sqliteRun, postgresRun] = [runs[1], runs[2]];
+const sqliteRun = runs.find((run) => run.label === 'server suite on SQLite');
+const postgresRun = runs.find((run) => run.label === 'server suite on PostgreSQL');
 let mismatch = false;
 if (postgresRun && postgresRun.tests !== sqliteRun.tests) {
   mismatch = true;
