@@ -9,9 +9,14 @@ import type { VerifiedCredential } from '../verify/verifier.js';
 import { invalidApiKey } from './errors.js';
 import { userAgentOf } from './principal.js';
 
-export async function authenticateApiKey(ctx: AppContext, request: FastifyRequest): Promise<VerifiedCredential> {
+/** Synchronous when the verifier answers from its cache: no promise on the hot path. */
+export function authenticateApiKey(ctx: AppContext, request: FastifyRequest): VerifiedCredential | Promise<VerifiedCredential> {
   const presented = request.headers['x-api-key'];
-  const credential = await ctx.verifier.verify(typeof presented === 'string' ? presented : undefined, ['api_key']);
+  const verified = ctx.verifier.verify(typeof presented === 'string' ? presented : undefined, ['api_key']);
+  return verified instanceof Promise ? verified.then((credential) => accept(ctx, request, credential)) : accept(ctx, request, verified);
+}
+
+function accept(ctx: AppContext, request: FastifyRequest, credential: VerifiedCredential | null): VerifiedCredential {
   // Missing, repeated, malformed, unknown, revoked: one answer.
   if (credential === null) throw invalidApiKey();
   ctx.lastUsed.record('api_keys', credential.credentialId, { at: ctx.clock.now(), ip: request.ip, userAgent: userAgentOf(request) });

@@ -9,11 +9,12 @@
  * - `inference`: an API key when the request sends `x-api-key`, otherwise a bearer token
  *   with the `inference` scope. Every refusal is the `/v1` surface's one 401.
  */
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest, onRequestAsyncHookHandler, onRequestHookHandler } from 'fastify';
 import type { AppContext } from '../context.js';
 import { ApiError } from '../http/errors.js';
 import type { Authenticate } from '../http/register-route.js';
 import type { AnyRoute, RouteAuth } from '../http/route.js';
+import type { VerifiedCredential } from '../verify/verifier.js';
 import { authenticateApiKey } from './api-key-authenticator.js';
 import { cannotVerify, invalidApiKey, sessionRequired } from './errors.js';
 import { authenticateSession } from './session-authenticator.js';
@@ -38,9 +39,7 @@ export function authenticatorFor(auth: RouteAuth): Authenticator {
   }
 }
 
-type Hook = (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
-
-function sessionOrToken(ctx: AppContext, route: AnyRoute): Hook {
+function sessionOrToken(ctx: AppContext, route: AnyRoute): onRequestAsyncHookHandler {
   return async function authenticateAccount(request, reply) {
     const bearer = bearerToken(request.headers.authorization);
     if (bearer === undefined) {
@@ -59,19 +58,42 @@ function sessionOrToken(ctx: AppContext, route: AnyRoute): Hook {
   };
 }
 
-function apiKeyOrToken(ctx: AppContext, route: AnyRoute): Hook {
-  return async function authenticateInference(request, reply) {
+/**
+ * Callback-style, not async: a key the verifier has cached is accepted synchronously, so the
+ * hot path of every /v1 request allocates no promise and waits for no microtask.
+ */
+function apiKeyOrToken(ctx: AppContext, route: AnyRoute): onRequestHookHandler {
+  const refusal = (request: FastifyRequest, error: unknown): ApiError => {
+    // A refused token gets the same 401 as a refused key: /v1 has one answer for both.
+    if (error instanceof ApiError) return error.httpStatus === 401 ? invalidApiKey() : error;
+    // The store could not be asked: fail closed with a 503 rather than guess.
+    ctx.logger.error({ err: error, req_id: request.id }, 'credential lookup failed');
+    return cannotVerify();
+  };
+  const authenticate = (request: FastifyRequest, reply: FastifyReply): VerifiedCredential | Promise<VerifiedCredential> => {
     const bearer = request.headers['x-api-key'] === undefined ? bearerToken(request.headers.authorization) : undefined;
+    return bearer === undefined ? authenticateApiKey(ctx, request) : authenticateToken(ctx, route, bearer, request, reply);
+  };
+  return function authenticateInference(request, reply, done) {
+    let outcome: VerifiedCredential | Promise<VerifiedCredential>;
     try {
-      request.credential =
-        bearer === undefined ? await authenticateApiKey(ctx, request) : await authenticateToken(ctx, route, bearer, request, reply);
+      outcome = authenticate(request, reply);
     } catch (error) {
-      // A refused token gets the same 401 as a refused key: /v1 has one answer for both.
-      if (error instanceof ApiError) throw error.httpStatus === 401 ? invalidApiKey() : error;
-      // The store could not be asked: fail closed with a 503 rather than guess.
-      ctx.logger.error({ err: error, req_id: request.id }, 'credential lookup failed');
-      throw cannotVerify();
+      done(refusal(request, error));
+      return;
     }
+    if (!(outcome instanceof Promise)) {
+      request.credential = outcome;
+      done();
+      return;
+    }
+    outcome.then(
+      (credential) => {
+        request.credential = credential;
+        done();
+      },
+      (error: unknown) => done(refusal(request, error)),
+    );
   };
 }
 

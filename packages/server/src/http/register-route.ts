@@ -3,7 +3,7 @@
  * body is read), then params, query and body are validated by the route's zod schemas,
  * and the handler's answer is sent with the status and content type its declaration gives.
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestAsyncHookHandler, onSendAsyncHookHandler } from 'fastify';
+import type { FastifyInstance, FastifyReply, onRequestAsyncHookHandler, onRequestHookHandler, onSendAsyncHookHandler } from 'fastify';
 import type { z } from 'zod';
 import { answerProblem } from './answer-check.js';
 import { ApiError, describeExpected, errorEnvelope, validationError } from './errors.js';
@@ -12,14 +12,31 @@ import { Answer, type AnyRoute, PreSerialized } from './route.js';
 const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 
 /** Builds the auth hook of a route from its declaration; undefined for public routes. */
-export type Authenticate = (route: AnyRoute) => ((request: FastifyRequest, reply: FastifyReply) => Promise<void>) | undefined;
+export type Authenticate = (route: AnyRoute) => onRequestHookHandler | onRequestAsyncHookHandler | undefined;
 
-function validate<T>(schema: z.ZodType<T> | undefined, value: unknown, part: 'params' | 'query' | 'body'): T | undefined {
-  if (schema === undefined) return undefined;
-  // Messages come from the schema or from `describeExpected`, never from the value received.
-  const result = schema.safeParse(value, { error: describeExpected });
-  if (result.success) return result.data;
-  throw validationError(result.error, part);
+type Validator = (value: unknown) => unknown;
+
+const isEmpty = (value: unknown): boolean => {
+  for (const _ in value as object) return false;
+  return true;
+};
+
+/**
+ * The validator of one part of a route's requests. Parsing is deterministic, so an empty part
+ * (most GETs send no query) reuses the one answer parsed when the route was registered.
+ */
+function validator(schema: z.ZodType | undefined, part: 'params' | 'query' | 'body'): Validator {
+  if (schema === undefined) return () => undefined;
+  const parse = (value: unknown) => {
+    // Messages come from the schema or from `describeExpected`, never from the value received.
+    const result = schema.safeParse(value, { error: describeExpected });
+    if (result.success) return result.data;
+    throw validationError(result.error, part);
+  };
+  const emptyAnswer = schema.safeParse({});
+  if (!emptyAnswer.success) return parse;
+  const parsedEmpty = emptyAnswer.data;
+  return (value) => (isEmpty(value) ? parsedEmpty : parse(value));
 }
 
 /**
@@ -29,8 +46,10 @@ function validate<T>(schema: z.ZodType<T> | undefined, value: unknown, part: 'pa
  */
 function checkAnswers(route: AnyRoute): onSendAsyncHookHandler<unknown> {
   return async (request, reply, payload) => {
-    if (typeof payload !== 'string') return payload;
-    const problem = answerProblem(route, { status: reply.statusCode, headers: reply.getHeaders(), payload });
+    // Pre-serialized answers are bytes; streams (SSE) are not checked.
+    const text = typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString('utf8') : undefined;
+    if (text === undefined) return payload;
+    const problem = answerProblem(route, { status: reply.statusCode, headers: reply.getHeaders(), payload: text });
     if (problem === undefined) return payload;
     process.emitWarning(problem, 'UndeclaredAnswer');
     reply.code(500).type(JSON_CONTENT_TYPE);
@@ -41,34 +60,39 @@ function checkAnswers(route: AnyRoute): onSendAsyncHookHandler<unknown> {
 }
 
 export function registerRoute(app: FastifyInstance, route: AnyRoute, authenticate: Authenticate): void {
-  const onRequest = authenticate(route) as onRequestAsyncHookHandler | undefined;
+  const onRequest = authenticate(route);
   const { status, contentType } = route.response;
+  const [params, query, body] = [validator(route.params, 'params'), validator(route.query, 'query'), validator(route.body, 'body')];
+  // The status comes from the declaration, never from the handler.
+  const send = (result: unknown, reply: FastifyReply): unknown => {
+    if (result instanceof Answer) {
+      reply.code(result.status);
+      return result.body;
+    }
+    reply.code(status);
+    if (result instanceof PreSerialized) {
+      reply.type(JSON_CONTENT_TYPE);
+      return result.bytes;
+    }
+    if (contentType !== undefined) reply.type(contentType);
+    return result;
+  };
   app.route({
     method: route.method,
     url: route.url,
     ...(onRequest ? { onRequest } : {}),
     ...(route.bodyLimit !== undefined ? { bodyLimit: route.bodyLimit } : {}),
     ...(process.env.SKYTELLS_CHECK_ANSWERS === '1' ? { onSend: checkAnswers(route) } : {}),
-    async handler(request, reply) {
-      const result = await route.handler({
-        params: validate(route.params, request.params, 'params'),
-        query: validate(route.query, request.query, 'query'),
-        body: validate(route.body, request.body ?? {}, 'body'),
+    // Not async: a handler that answers synchronously is sent without a promise.
+    handler(request, reply) {
+      const result = route.handler({
+        params: params(request.params),
+        query: query(request.query),
+        body: body(request.body ?? {}),
         request,
         reply,
       });
-      // The status comes from the declaration, never from the handler.
-      if (result instanceof Answer) {
-        reply.code(result.status);
-        return result.body;
-      }
-      reply.code(status);
-      if (result instanceof PreSerialized) {
-        reply.type(JSON_CONTENT_TYPE);
-        return result.json;
-      }
-      if (contentType !== undefined) reply.type(contentType);
-      return result;
+      return result instanceof Promise ? result.then((value) => send(value, reply)) : send(result, reply);
     },
   });
 }

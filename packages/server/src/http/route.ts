@@ -35,15 +35,16 @@ declare const serializedFrom: unique symbol;
 
 /**
  * A JSON body serialized ahead of time (a page served unchanged to every caller), sent as
- * it is. Only `PreSerialized.of` makes one, so its type names the value it was serialized
- * from, and a route accepts it only where it would accept that value.
+ * it is: UTF-8 bytes, so no answer encodes it again. Only `PreSerialized.of` makes one, so
+ * its type names the value it was serialized from, and a route accepts it only where it
+ * would accept that value.
  */
 export class PreSerialized<T> {
   /** Type only: the value this JSON was serialized from. */
   declare readonly [serializedFrom]: T;
-  private constructor(readonly json: string) {}
+  private constructor(readonly bytes: Buffer) {}
   static of<T>(value: T): PreSerialized<T> {
-    return new PreSerialized<T>(JSON.stringify(value));
+    return new PreSerialized<T>(Buffer.from(JSON.stringify(value)));
   }
 }
 
@@ -91,7 +92,7 @@ type AnswerOf<O> = { [K in keyof O]: K extends number ? (O[K] extends OtherRespo
 /** What a handler may return: the declared body, that body pre-serialized, or a declared other answer. */
 export type Reply<S extends z.ZodType, O> = z.output<S> | (z.output<S> extends string ? never : PreSerialized<z.output<S>>) | AnswerOf<O>;
 
-export type Handler<P, Q, B, S extends z.ZodType, O> = (input: RouteInput<P, Q, B>) => Promise<Reply<S, O>>;
+export type Handler<P, Q, B, S extends z.ZodType, O> = (input: RouteInput<P, Q, B>) => Reply<S, O> | Promise<Reply<S, O>>;
 
 export interface RouteDefinition<
   P = unknown,
@@ -158,7 +159,7 @@ type UndeclaredIn<T, D, Path extends string> = unknown extends D
       : never
     : { [K in keyof T]-?: K extends keyof D ? UndeclaredFields<T[K], D[K], `${Path}.${Label<K>}`> : `${Path}.${Label<K>}` }[keyof T];
 
-type Returned<H> = H extends (...args: never[]) => Promise<infer R> ? R : never;
+type Returned<H> = H extends (...args: never[]) => infer R ? Awaited<R> : never;
 
 /** Refuses a handler whose return type has fields the declaration does not. */
 type DeclaredFieldsOnly<H, S extends z.ZodType, O> = [UndeclaredFields<Returned<H>, Reply<S, O>>] extends [never]

@@ -7,7 +7,7 @@ import { CredentialCache } from './credential-cache.js';
 import { CredentialVerifier, type VerifiedCredential } from './verifier.js';
 
 describe('CredentialCache', () => {
-  test('is bounded, evicting the least recently used entry', () => {
+  test('is bounded, evicting an entry not used since it was last passed over (second chance)', () => {
     const cache = new CredentialCache<number>(3, 60_000);
     for (const [i, hash] of ['a', 'b', 'c'].entries()) cache.setIfCurrent(hash, i, cache.generation, 0);
     assert.equal(cache.get('a', 0), 0); // a is now the most recent

@@ -1,6 +1,9 @@
 /**
- * Bounded LRU of verification results keyed by credential hash, holding positive entries
+ * Bounded cache of verification results keyed by credential hash, holding positive entries
  * (the credential's principal) and negative ones (no valid credential has this hash).
+ * Eviction is least-recently-used by second chance (CLOCK): a hit only marks its entry, and
+ * the eviction that a full cache needs moves marked entries to the back instead of dropping
+ * them. A hit, on every /v1 request, so never reorders the Map.
  *
  * Invariants:
  * - `invalidate(hash)` evicts at once and bumps `generation`. A lookup that began before an
@@ -15,7 +18,7 @@
 const TTL_JITTER = 0.2;
 
 export class CredentialCache<V> {
-  private readonly entries = new Map<string, { value: V; expiresAt: number }>();
+  private readonly entries = new Map<string, { value: V; expiresAt: number; referenced: boolean }>();
   private currentGeneration = 0;
 
   constructor(
@@ -37,9 +40,11 @@ export class CredentialCache<V> {
   get(hash: string, now: number): V | undefined {
     const entry = this.entries.get(hash);
     if (entry === undefined) return undefined;
-    this.entries.delete(hash);
-    if (now >= entry.expiresAt) return undefined;
-    this.entries.set(hash, entry);
+    if (now >= entry.expiresAt) {
+      this.entries.delete(hash);
+      return undefined;
+    }
+    entry.referenced = true;
     return entry.value;
   }
 
@@ -47,10 +52,18 @@ export class CredentialCache<V> {
   setIfCurrent(hash: string, value: V, generation: number, now: number): void {
     if (generation !== this.currentGeneration || this.capacity === 0) return;
     this.entries.delete(hash);
-    this.entries.set(hash, { value, expiresAt: now + this.ttlMs * (1 - TTL_JITTER * this.random()) });
-    if (this.entries.size > this.capacity) {
-      const oldest = this.entries.keys().next().value as string;
+    this.entries.set(hash, { value, expiresAt: now + this.ttlMs * (1 - TTL_JITTER * this.random()), referenced: false });
+    this.evictBeyondCapacity();
+  }
+
+  /** Drops the oldest unmarked entry; each marked one passed on the way loses its mark and goes to the back. */
+  private evictBeyondCapacity(): void {
+    while (this.entries.size > this.capacity) {
+      const [oldest, entry] = this.entries.entries().next().value as [string, { value: V; expiresAt: number; referenced: boolean }];
       this.entries.delete(oldest);
+      if (!entry.referenced) return;
+      entry.referenced = false;
+      this.entries.set(oldest, entry);
     }
   }
 

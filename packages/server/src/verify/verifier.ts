@@ -43,26 +43,31 @@ export class CredentialVerifier {
     this.cache = new CredentialCache(options.cacheSize, options.cacheTtlMs);
   }
 
-  async verify(presented: string | undefined, accepted: readonly CredentialKind[]): Promise<VerifiedCredential | null> {
+  /**
+   * The principal of `presented`, or null. A cache hit answers synchronously, with no promise:
+   * that is every /v1 request but the first of each credential. Only a credential that passed
+   * the shape and checksum check is ever looked up, so only such a credential is ever cached,
+   * and a hit needs no re-parse; its kind is still checked against the kinds this surface accepts.
+   */
+  verify(presented: string | undefined, accepted: readonly CredentialKind[]): VerifiedCredential | null | Promise<VerifiedCredential | null> {
     if (presented === undefined) return null;
-    const parsed = parseCredential(presented);
-    if (parsed === null || !accepted.includes(parsed.kind)) return null;
-    const lookup = this.lookups[parsed.kind];
-    if (lookup === undefined) return null;
-
-    const hash = hashCredential(presented);
-    const now = this.clock.now();
     if (!this.isTrusted()) {
       this.metrics.cacheBypass.inc();
-      return usableAt(await lookup(hash, now), this.clock.now());
+      return this.lookUpUncached(presented, accepted);
     }
+    const hash = hashCredential(presented);
+    const now = this.clock.now();
     const cached = this.cache.get(hash, now);
     // A cached credential that has just expired is asked about once more, so the store can
     // notice a rotated-out token still in use; the answer is then cached as negative.
     if (cached !== undefined && (cached === null || usableAt(cached, now) !== null)) {
       this.metrics.cacheHit.inc();
-      return cached;
+      return cached !== null && accepted.includes(cached.kind) ? cached : null;
     }
+    const parsed = parseCredential(presented);
+    if (parsed === null || !accepted.includes(parsed.kind)) return null;
+    const lookup = this.lookups[parsed.kind];
+    if (lookup === undefined) return null;
     this.metrics.cacheMiss.inc();
     let pending = this.inFlight.get(hash);
     if (pending === undefined) {
@@ -74,7 +79,7 @@ export class CredentialVerifier {
       created.then(forget, forget);
       pending = created;
     }
-    return usableAt(await pending, this.clock.now());
+    return pending.then((found) => usableAt(found, this.clock.now()));
   }
 
   /** Applies invalidations: the next request with any of these credentials goes to the store. */
@@ -88,6 +93,15 @@ export class CredentialVerifier {
   invalidateAll(): void {
     this.cache.clear();
     this.inFlight.clear();
+  }
+
+  /** While invalidations may have been missed: the store answers, and nothing is cached or shared. */
+  private async lookUpUncached(presented: string, accepted: readonly CredentialKind[]): Promise<VerifiedCredential | null> {
+    const parsed = parseCredential(presented);
+    if (parsed === null || !accepted.includes(parsed.kind)) return null;
+    const lookup = this.lookups[parsed.kind];
+    if (lookup === undefined) return null;
+    return usableAt(await lookup(hashCredential(presented), this.clock.now()), this.clock.now());
   }
 
   private async lookUp(hash: string, lookup: CredentialLookup, now: number): Promise<VerifiedCredential | null> {

@@ -16,8 +16,6 @@ export const listModelsRoute = (models: readonly Model[]) => {
     tag: 'Inference',
     auth: 'inference',
     response: { status: 200, schema: z.array(modelViewSchema), description: 'Every model of the catalogue' },
-    async handler() {
-      return answer;
-    },
+    handler: () => answer,
   });
 };
