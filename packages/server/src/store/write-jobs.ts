@@ -5,7 +5,10 @@
  *
  * Invariants:
  * - Last-used: a job never moves `last_used_at` backwards, so jobs applied twice, late or by
- *   several instances leave the newest use in place.
+ *   several instances leave the newest use in place. It is kept to the minute: a row is
+ *   rewritten only when the use is a minute newer, or comes from another IP or user agent, so
+ *   a key in steady use costs one row version a minute, not one a flush (on PostgreSQL every
+ *   UPDATE is a new tuple, and a table of busy keys would otherwise bloat flush after flush).
  * - Usage: a job adds its counts to per-minute groups (upserts). Its ledger id is inserted in
  *   the same transaction, and a job whose id is already in the ledger changes nothing: a job
  *   retried after a lost acknowledgement counts once.
@@ -19,6 +22,9 @@ import type pg from 'pg';
 import { rollUpAndPrune } from '../usage/repository.js';
 import type { Database } from './schema.js';
 import { ImmediateSqliteDialect } from './sqlite-dialect.js';
+
+/** How stale a stored `last_used_at` may be, when IP and user agent are unchanged. */
+export const LAST_USED_RESOLUTION_MS = 60_000;
 
 /** Tables whose rows carry last_used_at / last_used_ip / last_used_user_agent. */
 export type LastUsedTable = 'api_keys' | 'personal_access_tokens';
@@ -120,7 +126,9 @@ export class SqliteWriteBackend implements WriteBackend {
     this.kysely = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: db }) });
     const lastUsed = (table: LastUsedTable) =>
       db.prepare(
-        `update ${table} set last_used_at = ?, last_used_ip = ?, last_used_user_agent = ? where id = ? and (last_used_at is null or last_used_at < ?)`,
+        `update ${table} set last_used_at = @at, last_used_ip = @ip, last_used_user_agent = @userAgent
+         where id = @id and (last_used_at is null or (last_used_at < @at
+           and (last_used_at <= @at - ${LAST_USED_RESOLUTION_MS} or last_used_ip is not @ip or last_used_user_agent is not @userAgent)))`,
       );
     this.lastUsed = { api_keys: lastUsed('api_keys'), personal_access_tokens: lastUsed('personal_access_tokens') };
     this.ledger = db.prepare('insert into usage_flush_ledger (id, applied_at) values (?, ?) on conflict (id) do nothing');
@@ -138,7 +146,9 @@ export class SqliteWriteBackend implements WriteBackend {
       case 'last_used': {
         const statement = this.lastUsed[job.table];
         let written = 0;
-        for (let i = 0; i < job.ids.length; i++) written += statement.run(job.at[i], job.ips[i], job.userAgents[i], job.ids[i], job.at[i]).changes;
+        for (let i = 0; i < job.ids.length; i++) {
+          written += statement.run({ at: job.at[i], ip: job.ips[i], userAgent: job.userAgents[i], id: job.ids[i] }).changes;
+        }
         return written;
       }
       case 'usage': {
@@ -205,7 +215,9 @@ export class PostgresWriteBackend implements WriteBackend {
           name: `last_used_${job.table}`,
           text: `update ${job.table} as t set last_used_at = v.used_at, last_used_ip = v.ip, last_used_user_agent = v.user_agent
             from unnest($1::text[], $2::bigint[], $3::text[], $4::text[]) as v(id, used_at, ip, user_agent)
-            where t.id = v.id and (t.last_used_at is null or t.last_used_at < v.used_at)`,
+            where t.id = v.id and (t.last_used_at is null or (t.last_used_at < v.used_at
+              and (t.last_used_at <= v.used_at - ${LAST_USED_RESOLUTION_MS} or t.last_used_ip is distinct from v.ip
+                or t.last_used_user_agent is distinct from v.user_agent)))`,
           values: [pick(job.ids), pick(job.at), pick(job.ips), pick(job.userAgents)],
         });
         return result.rowCount ?? 0;

@@ -168,4 +168,25 @@ describe('the verify path', () => {
     assert.equal(key.last_used_ip, '10.0.0.2');
     assert.equal(key.last_used_user_agent, 'newer');
   });
+
+  test('last-used is kept to the minute: a row is rewritten for a use a minute newer, or from another IP or user agent', async () => {
+    const owner = t.client();
+    await owner.signup();
+    const { id } = await owner.createKey();
+    const { lastUsed } = t.server.ctx;
+    const start = Date.UTC(2032, 0, 1);
+    const stored = async () => (await owner.get(`/api/v1/keys/${id}`)).body;
+    const use = async (at: number, ip: string, userAgent: string) => {
+      lastUsed.record('api_keys', id, { at, ip, userAgent });
+      await t.server.flushBatches();
+      return stored();
+    };
+    assert.equal((await use(start, '10.0.0.1', 'app')).last_used_at, new Date(start).toISOString());
+    assert.equal((await use(start + 30_000, '10.0.0.1', 'app')).last_used_at, new Date(start).toISOString(), 'same minute, same source');
+    const moved = await use(start + 40_000, '10.0.0.2', 'app');
+    assert.equal(moved.last_used_at, new Date(start + 40_000).toISOString(), 'another IP is written at once');
+    assert.equal(moved.last_used_ip, '10.0.0.2');
+    assert.equal((await use(start + 50_000, '10.0.0.2', 'other agent')).last_used_user_agent, 'other agent');
+    assert.equal((await use(start + 110_000, '10.0.0.2', 'other agent')).last_used_at, new Date(start + 110_000).toISOString(), 'a minute later');
+  });
 });
