@@ -1,0 +1,118 @@
+/** Audit log: the account's credential and sign-in events, filtered by type and time, paginated. */
+import { type AuditEvent, api, type Page, query } from '../api.ts';
+import { setQuery, useLocation } from '../router.tsx';
+import { Pager, Show, Time, useLoad } from '../ui.tsx';
+
+/** The event types of the public contract (docs/api.md), for the filter. */
+const TYPES = [
+  'key.created',
+  'key.rotated',
+  'key.revoked',
+  'token.created',
+  'token.rotated',
+  'token.revoked',
+  'token.expiring_soon',
+  'token.expired',
+  'token.reuse_after_rotation',
+  'token.family_revoked',
+  'auth.signin',
+  'auth.signin_failed',
+  'auth.signout',
+  'account.password_changed',
+  'account.password_change_failed',
+  'credential.leak_reported',
+];
+
+/** A local date-time input's value as an ISO instant (the browser's time zone). */
+const instant = (local: string | null) => (local ? new Date(local).toISOString() : undefined);
+
+function describe(event: AuditEvent): string {
+  const details = Object.entries(event.metadata ?? {})
+    .filter(([, value]) => value !== null && typeof value !== 'object')
+    .map(([name, value]) => `${name}: ${String(value)}`);
+  const target = event.target ? `${event.target.type} ${event.target.id}` : '';
+  return [target, ...details].filter(Boolean).join(' · ');
+}
+
+export function AuditPage() {
+  const { search } = useLocation();
+  const page = Number(search.get('page') ?? '1') || 1;
+  const type = search.get('type') ?? '';
+  const from = search.get('from');
+  const to = search.get('to');
+  const [events, reload] = useLoad(
+    () => api<Page<AuditEvent>>('GET', `/api/v1/audit${query({ page, per_page: 25, type, from: instant(from), to: instant(to) })}`),
+    `${page}|${type}|${from}|${to}`,
+  );
+  return (
+    <>
+      <form className="toolbar filters" aria-label="Filter events" onSubmit={(e) => e.preventDefault()}>
+        <label>
+          Type
+          <select value={type} onChange={(e) => setQuery({ type: e.target.value, page: undefined })}>
+            <option value="">All events</option>
+            {TYPES.map((t) => (
+              <option key={t} value={t}>
+                {t}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          From
+          <input type="datetime-local" value={from ?? ''} onChange={(e) => setQuery({ from: e.target.value, page: undefined })} />
+        </label>
+        <label>
+          To
+          <input type="datetime-local" value={to ?? ''} onChange={(e) => setQuery({ to: e.target.value, page: undefined })} />
+        </label>
+      </form>
+      <Show loaded={events} what="audit events" retry={reload}>
+        {({ data, pagination }) =>
+          data.length === 0 ? (
+            <p className="empty">No events match.</p>
+          ) : (
+            <>
+              <div className="table-wrap">
+                <table>
+                  <caption className="visually-hidden">Audit events</caption>
+                  <thead>
+                    <tr>
+                      <th scope="col">Time</th>
+                      <th scope="col">Event</th>
+                      <th scope="col">By</th>
+                      <th scope="col">IP</th>
+                      <th scope="col">Details</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {data.map((event) => (
+                      <tr key={event.id}>
+                        <td>
+                          <Time iso={event.created_at} mode="exact" />
+                        </td>
+                        <td>
+                          <code>{event.type}</code>
+                        </td>
+                        <td>{event.actor.type.replaceAll('_', ' ')}</td>
+                        <td>{event.ip ?? '—'}</td>
+                        <td className="wrap">{describe(event)}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+              <Pager
+                page={pagination.current_page}
+                lastPage={pagination.last_page}
+                total={pagination.total}
+                noun="events"
+                onPage={(p) => setQuery({ page: p })}
+              />
+            </>
+          )
+        }
+      </Show>
+    </>
+  );
+}

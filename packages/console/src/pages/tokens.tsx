@@ -1,0 +1,327 @@
+/**
+ * Settings → Tokens: personal access tokens for the CLI and scripts. Scopes and their meanings,
+ * and the expiration windows allowed, come from the server (GET /api/v1/scopes).
+ */
+import { type FormEvent, useState } from 'react';
+import { type ApiError, api, type Page, query, type ScopeCatalogue, type Token } from '../api.ts';
+import { setQuery, useLocation } from '../router.tsx';
+import { asApiError, ConfirmDialog, ErrorMessage, Modal, Pager, SecretDialog, Show, StatusBadge, Time, useLoad } from '../ui.tsx';
+import { GRACE_PERIODS } from './grace.ts';
+
+type Dialog =
+  | { kind: 'create' }
+  | { kind: 'revoke'; token: Token }
+  | { kind: 'rotate'; token: Token }
+  | { kind: 'secret'; title: string; secret: string };
+type Created = Token & { token: string };
+
+export function TokensPage() {
+  const { search } = useLocation();
+  const page = Number(search.get('page') ?? '1') || 1;
+  const [dialog, setDialog] = useState<Dialog>();
+  const [tokens, reload, update] = useLoad(() => api<Page<Token>>('GET', `/api/v1/tokens${query({ page, per_page: 20 })}`), String(page));
+  const [catalogue, reloadCatalogue] = useLoad(() => api<ScopeCatalogue>('GET', '/api/v1/scopes'), 'scopes');
+  const meaning = (scope: string) => (catalogue.status === 'ready' ? catalogue.data.data.find((s) => s.name === scope)?.description : undefined);
+
+  return (
+    <>
+      <p className="lead">
+        Personal access tokens let the <code>skytells</code> CLI and your scripts manage this account (<code>Authorization: Bearer</code>). Give each
+        the fewest scopes it needs and an expiry.
+      </p>
+      <div className="toolbar">
+        <span />
+        <button type="button" className="primary" onClick={() => setDialog({ kind: 'create' })}>
+          Create token
+        </button>
+      </div>
+      <Show loaded={tokens} what="tokens" retry={reload}>
+        {({ data, pagination }) =>
+          data.length === 0 ? (
+            <p className="empty">You have no personal access tokens yet.</p>
+          ) : (
+            <>
+              <div className="table-wrap">
+                <table>
+                  <caption className="visually-hidden">Personal access tokens</caption>
+                  <thead>
+                    <tr>
+                      <th scope="col">Name</th>
+                      <th scope="col">Token</th>
+                      <th scope="col">Scopes</th>
+                      <th scope="col">Expires</th>
+                      <th scope="col">Last used</th>
+                      <th scope="col">Status</th>
+                      <th scope="col">
+                        <span className="visually-hidden">Actions</span>
+                      </th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {data.map((token) => (
+                      <tr key={token.id}>
+                        <th scope="row">{token.name}</th>
+                        <td>
+                          <code>{token.masked_token}</code>
+                        </td>
+                        <td>
+                          <ul className="scopes">
+                            {token.scopes.map((scope) => (
+                              <li key={scope} title={meaning(scope)}>
+                                <code>{scope}</code>
+                              </li>
+                            ))}
+                          </ul>
+                        </td>
+                        <td>
+                          <Time iso={token.expires_at} never="Never" mode="day" />
+                          {token.expiring_soon && token.status === 'active' ? <span className="badge badge-warning">Expiring soon</span> : null}
+                        </td>
+                        <td>
+                          <Time iso={token.last_used_at} never="Never used" />
+                        </td>
+                        <td>
+                          <StatusBadge status={token.status} />
+                          {token.status === 'active' && token.revoked_at !== null ? (
+                            <span className="muted small">
+                              {' '}
+                              ends <Time iso={token.revoked_at} />
+                            </span>
+                          ) : null}
+                        </td>
+                        <td className="row-actions">
+                          {token.status === 'active' && token.revoked_at === null ? (
+                            <>
+                              <button type="button" onClick={() => setDialog({ kind: 'rotate', token })} aria-label={`Rotate ${token.name}`}>
+                                Rotate
+                              </button>
+                              <button
+                                type="button"
+                                className="danger"
+                                onClick={() => setDialog({ kind: 'revoke', token })}
+                                aria-label={`Revoke ${token.name}`}
+                              >
+                                Revoke
+                              </button>
+                            </>
+                          ) : null}
+                        </td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+              <Pager
+                page={pagination.current_page}
+                lastPage={pagination.last_page}
+                total={pagination.total}
+                noun="tokens"
+                onPage={(p) => setQuery({ page: p })}
+              />
+            </>
+          )
+        }
+      </Show>
+      {dialog?.kind === 'create' ? (
+        <Show loaded={catalogue} what="scopes" retry={reloadCatalogue}>
+          {(scopes) => (
+            <CreateDialog
+              catalogue={scopes}
+              onCancel={() => setDialog(undefined)}
+              onCreated={(secret) => {
+                setDialog({ kind: 'secret', title: 'Your new personal access token', secret });
+                reload();
+              }}
+            />
+          )}
+        </Show>
+      ) : null}
+      {dialog?.kind === 'rotate' ? (
+        <RotateDialog
+          token={dialog.token}
+          meaning={meaning}
+          onCancel={() => setDialog(undefined)}
+          onRotated={(secret) => {
+            setDialog({ kind: 'secret', title: `New token for “${dialog.token.name}”`, secret });
+            reload();
+          }}
+        />
+      ) : null}
+      {dialog?.kind === 'revoke' ? (
+        <ConfirmDialog
+          title={`Revoke “${dialog.token.name}”?`}
+          action="Revoke token"
+          onCancel={() => setDialog(undefined)}
+          onConfirm={async () => {
+            const revoked = await api<Token>('DELETE', `/api/v1/tokens/${dialog.token.id}`);
+            update((d) => ({ ...d, data: d.data.map((t) => (t.id === revoked.id ? revoked : t)) }));
+            setDialog(undefined);
+          }}
+        >
+          <p>
+            Anything using <code>{dialog.token.masked_token}</code> loses access at once. <strong>This cannot be undone.</strong>
+          </p>
+        </ConfirmDialog>
+      ) : null}
+      {dialog?.kind === 'secret' ? (
+        <SecretDialog title={dialog.title} kind="token" secret={dialog.secret} onClose={() => setDialog(undefined)} />
+      ) : null}
+    </>
+  );
+}
+
+function ScopeBoxes({
+  scopes,
+  checked,
+  meaning,
+}: {
+  scopes: string[];
+  checked: (scope: string) => boolean;
+  meaning: (scope: string) => string | undefined;
+}) {
+  return (
+    <fieldset className="scope-list">
+      <legend>Scopes</legend>
+      {scopes.map((scope) => (
+        <label key={scope} className="check">
+          <input type="checkbox" name="scopes" value={scope} defaultChecked={checked(scope)} />
+          <span>
+            <code>{scope}</code>
+            <span className="muted small"> {meaning(scope)}</span>
+          </span>
+        </label>
+      ))}
+    </fieldset>
+  );
+}
+
+/** The end of the chosen day in the browser's time zone, as an ISO instant. */
+const endOfDay = (date: string): string => new Date(`${date}T23:59:59`).toISOString();
+
+function CreateDialog({ catalogue, onCancel, onCreated }: { catalogue: ScopeCatalogue; onCancel: () => void; onCreated: (secret: string) => void }) {
+  const [error, setError] = useState<ApiError>();
+  const [busy, setBusy] = useState(false);
+  const [expiry, setExpiry] = useState(
+    String(catalogue.expiration.windows_days.includes(30) ? 30 : (catalogue.expiration.windows_days[0] ?? 'custom')),
+  );
+  const today = new Date();
+  const min = new Date(today.getTime() + 86_400_000).toISOString().slice(0, 10);
+  const max =
+    catalogue.expiration.max_lifetime_days === null
+      ? undefined
+      : new Date(today.getTime() + catalogue.expiration.max_lifetime_days * 86_400_000).toISOString().slice(0, 10);
+  const submit = async (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    const expiration =
+      expiry === 'none'
+        ? { expires_at: null }
+        : expiry === 'custom'
+          ? { expires_at: endOfDay(String(form.get('date'))) }
+          : { expires_in_days: Number(expiry) };
+    setBusy(true);
+    try {
+      const created = await api<Created>('POST', '/api/v1/tokens', { name: form.get('name'), scopes: form.getAll('scopes'), ...expiration });
+      onCreated(created.token);
+    } catch (e) {
+      setError(asApiError(e));
+      setBusy(false);
+    }
+  };
+  const meaning = (scope: string) => catalogue.data.find((s) => s.name === scope)?.description;
+  return (
+    <Modal title="Create personal access token" onRequestClose={onCancel}>
+      <form onSubmit={submit} className="stack">
+        <label>
+          Name
+          <input name="name" required maxLength={64} placeholder="e.g. deploy-script" />
+        </label>
+        <ScopeBoxes scopes={catalogue.data.map((s) => s.name)} checked={() => false} meaning={meaning} />
+        <label>
+          Expiration
+          <select value={expiry} onChange={(e) => setExpiry(e.target.value)}>
+            {catalogue.expiration.windows_days.map((days) => (
+              <option key={days} value={days}>
+                {days === 365 ? '1 year' : `${days} days`}
+              </option>
+            ))}
+            <option value="custom">Custom date…</option>
+            {catalogue.expiration.allows_no_expiry ? <option value="none">No expiration (not recommended)</option> : null}
+          </select>
+        </label>
+        {expiry === 'custom' ? (
+          <label>
+            Expires at the end of
+            <input name="date" type="date" required min={min} max={max} />
+          </label>
+        ) : null}
+        <ErrorMessage error={error} />
+        <div className="actions">
+          <button type="button" onClick={onCancel}>
+            Cancel
+          </button>
+          <button type="submit" className="primary" disabled={busy}>
+            {busy ? 'Creating…' : 'Create token'}
+          </button>
+        </div>
+      </form>
+    </Modal>
+  );
+}
+
+function RotateDialog({
+  token,
+  meaning,
+  onCancel,
+  onRotated,
+}: {
+  token: Token;
+  meaning: (scope: string) => string | undefined;
+  onCancel: () => void;
+  onRotated: (secret: string) => void;
+}) {
+  const [error, setError] = useState<ApiError>();
+  const [busy, setBusy] = useState(false);
+  const submit = async (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    setBusy(true);
+    try {
+      const rotated = await api<Created>('POST', `/api/v1/tokens/${token.id}/rotate`, {
+        scopes: form.getAll('scopes'),
+        grace_period_seconds: Number(form.get('grace')),
+      });
+      onRotated(rotated.token);
+    } catch (e) {
+      setError(asApiError(e));
+      setBusy(false);
+    }
+  };
+  return (
+    <Modal title={`Rotate “${token.name}”`} onRequestClose={onCancel}>
+      <form onSubmit={submit} className="stack">
+        <p>The new token keeps these scopes; untick any it no longer needs. A rotation can narrow scopes, never widen them.</p>
+        <ScopeBoxes scopes={token.scopes} checked={() => true} meaning={meaning} />
+        <label>
+          Old token keeps working for
+          <select name="grace" defaultValue="0">
+            {GRACE_PERIODS.map((g) => (
+              <option key={g.seconds} value={g.seconds}>
+                {g.label}
+              </option>
+            ))}
+          </select>
+        </label>
+        <ErrorMessage error={error} />
+        <div className="actions">
+          <button type="button" onClick={onCancel}>
+            Cancel
+          </button>
+          <button type="submit" className="primary" disabled={busy}>
+            {busy ? 'Rotating…' : 'Rotate token'}
+          </button>
+        </div>
+      </form>
+    </Modal>
+  );
+}
