@@ -62,7 +62,15 @@ export function Show<T>({ loaded, what, retry, children }: { loaded: Loaded<T>; 
   return <>{children(loaded.data)}</>;
 }
 
-const exact = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium', timeZoneName: 'short' });
+const exact = new Intl.DateTimeFormat(undefined, {
+  year: 'numeric',
+  month: 'short',
+  day: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  timeZoneName: 'short',
+});
 const day = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
 const relative = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
 const UNITS: Array<[Intl.RelativeTimeFormatUnit, number]> = [
@@ -281,4 +289,12 @@ export function ConfirmDialog({
 
 export const StatusBadge = ({ status }: { status: string }) => (
   <span className={`badge badge-${status}`}>{status[0]?.toUpperCase() + status.slice(1)}</span>
+);
+
+/** A table that may scroll sideways on a narrow screen: focusable, so the keyboard can scroll it too. */
+export const TableWrap = ({ label, children }: { label: string; children: ReactNode }) => (
+  // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region must take focus to be scrolled by keyboard (WCAG 2.1.1).
+  <section className="table-wrap" aria-label={label} tabIndex={0}>
+    {children}
+  </section>
 );

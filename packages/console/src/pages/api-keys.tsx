@@ -5,7 +5,7 @@
 import { type FormEvent, useEffect, useId, useState } from 'react';
 import { type ApiError, type ApiKey, api, type Page, query } from '../api.ts';
 import { Link, setQuery, useLocation } from '../router.tsx';
-import { asApiError, ConfirmDialog, ErrorMessage, Modal, Pager, SecretDialog, Show, StatusBadge, Time, useLoad } from '../ui.tsx';
+import { asApiError, ConfirmDialog, ErrorMessage, Modal, Pager, SecretDialog, Show, StatusBadge, TableWrap, Time, useLoad } from '../ui.tsx';
 import { GRACE_PERIODS } from './grace.ts';
 
 const PER_PAGE = 20;
@@ -58,7 +58,7 @@ export function ApiKeysPage() {
             <p className="empty">{applied ? `No key's name contains “${applied}”.` : 'You have no API keys yet. Generate one to call the API.'}</p>
           ) : (
             <>
-              <div className="table-wrap">
+              <TableWrap label="API keys table">
                 <table>
                   <caption className="visually-hidden">API keys</caption>
                   <thead>
@@ -120,7 +120,7 @@ export function ApiKeysPage() {
                     ))}
                   </tbody>
                 </table>
-              </div>
+              </TableWrap>
               <Pager
                 page={pagination.current_page}
                 lastPage={pagination.last_page}

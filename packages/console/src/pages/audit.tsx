@@ -1,7 +1,7 @@
 /** Audit log: the account's credential and sign-in events, filtered by type and time, paginated. */
 import { type AuditEvent, api, type Page, query } from '../api.ts';
 import { setQuery, useLocation } from '../router.tsx';
-import { Pager, Show, Time, useLoad } from '../ui.tsx';
+import { Pager, Show, TableWrap, Time, useLoad } from '../ui.tsx';
 
 /** The event types of the public contract (docs/api.md), for the filter. */
 const TYPES = [
@@ -73,7 +73,7 @@ export function AuditPage() {
             <p className="empty">No events match.</p>
           ) : (
             <>
-              <div className="table-wrap">
+              <TableWrap label="Audit events table">
                 <table>
                   <caption className="visually-hidden">Audit events</caption>
                   <thead>
@@ -101,7 +101,7 @@ export function AuditPage() {
                     ))}
                   </tbody>
                 </table>
-              </div>
+              </TableWrap>
               <Pager
                 page={pagination.current_page}
                 lastPage={pagination.last_page}

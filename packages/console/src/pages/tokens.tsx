@@ -5,7 +5,7 @@
 import { type FormEvent, useState } from 'react';
 import { type ApiError, api, type Page, query, type ScopeCatalogue, type Token } from '../api.ts';
 import { setQuery, useLocation } from '../router.tsx';
-import { asApiError, ConfirmDialog, ErrorMessage, Modal, Pager, SecretDialog, Show, StatusBadge, Time, useLoad } from '../ui.tsx';
+import { asApiError, ConfirmDialog, ErrorMessage, Modal, Pager, SecretDialog, Show, StatusBadge, TableWrap, Time, useLoad } from '../ui.tsx';
 import { GRACE_PERIODS } from './grace.ts';
 
 type Dialog =
@@ -41,7 +41,7 @@ export function TokensPage() {
             <p className="empty">You have no personal access tokens yet.</p>
           ) : (
             <>
-              <div className="table-wrap">
+              <TableWrap label="Tokens table">
                 <table>
                   <caption className="visually-hidden">Personal access tokens</caption>
                   <thead>
@@ -110,7 +110,7 @@ export function TokensPage() {
                     ))}
                   </tbody>
                 </table>
-              </div>
+              </TableWrap>
               <Pager
                 page={pagination.current_page}
                 lastPage={pagination.last_page}

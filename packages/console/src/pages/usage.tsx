@@ -6,7 +6,7 @@
 import { lazy, Suspense, useMemo, useState } from 'react';
 import { type ApiKey, api, query, type Token, type UsageAggregates, type UsageEvent } from '../api.ts';
 import { Link, setQuery, useLocation } from '../router.tsx';
-import { asApiError, ErrorMessage, Loading, Show, Time, useLoad } from '../ui.tsx';
+import { asApiError, ErrorMessage, Loading, Show, TableWrap, Time, useLoad } from '../ui.tsx';
 import type { Day } from './usage-chart.tsx';
 
 // The chart library loads with the usage page only, not with the rest of the console.
@@ -185,7 +185,7 @@ function Aggregates({
         {perKey.length === 0 ? (
           <p className="empty">No requests in this window.</p>
         ) : (
-          <div className="table-wrap">
+          <TableWrap label="Per-key table">
             <table>
               <thead>
                 <tr>
@@ -228,7 +228,7 @@ function Aggregates({
                 })}
               </tbody>
             </table>
-          </div>
+          </TableWrap>
         )}
       </section>
     </>
@@ -260,7 +260,7 @@ function Requests({ keyId, from, to }: { keyId: string; from: string; to: string
           if (rows.length === 0) return <p className="empty">No requests from this key in this window.</p>;
           return (
             <>
-              <div className="table-wrap">
+              <TableWrap label="Requests table">
                 <table>
                   <thead>
                     <tr>
@@ -303,7 +303,7 @@ function Requests({ keyId, from, to }: { keyId: string; from: string; to: string
                     ))}
                   </tbody>
                 </table>
-              </div>
+              </TableWrap>
               <ErrorMessage error={error} />
               {cursor ? (
                 <button
