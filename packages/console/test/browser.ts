@@ -34,11 +34,12 @@ export async function launchBrowser(): Promise<Browser> {
 }
 
 /** The built server on a fresh SQLite database; batches flushed every 100 ms so "last used" shows soon. */
-export async function startServer(env: Record<string, string> = {}): Promise<{ server: ServerProcess; stop(): Promise<void> }> {
+export async function startServer(env: Record<string, string> = {}): Promise<{ server: ServerProcess; databaseUrl: string; stop(): Promise<void> }> {
   const db = await createTestDatabase();
   const server = await spawnServer({ ...db.env, BATCH_FLUSH_INTERVAL_MS: '100', ...env });
   return {
     server,
+    databaseUrl: db.env.DATABASE_URL ?? '',
     async stop() {
       server.child.kill('SIGTERM');
       await server.exited;

@@ -18,7 +18,7 @@ export function UsageChart({ days, label }: { days: Day[]; label: string }) {
     const options: uPlot.Options = {
       width: element.clientWidth,
       height: 240,
-      scales: { x: { time: true }, usd: { auto: true } },
+      scales: { x: { time: true, range: (_u, min, max) => [min - 43_200, max + 43_200] }, usd: { auto: true } },
       series: [
         {},
         { label: 'Requests', stroke: '#2458d6', width: 2, fill: 'rgba(36,88,214,0.08)', scale: 'y' },

@@ -131,7 +131,9 @@ function Aggregates({
 }) {
   const days = useMemo(() => {
     const byDay = new Map<number, Day>();
-    const start = Date.UTC(new Date(from).getUTCFullYear(), new Date(from).getUTCMonth(), new Date(from).getUTCDate());
+    // At least a week of days, so a short window (a key created today) still reads as a chart.
+    const first = new Date(Math.min(Date.parse(from), Date.parse(to) - 7 * DAY_MS));
+    const start = Date.UTC(first.getUTCFullYear(), first.getUTCMonth(), first.getUTCDate());
     for (let at = start; at < Date.parse(to); at += DAY_MS) byDay.set(at, { at: at / 1000, requests: 0, charge: 0 });
     for (const row of aggregates.data) {
       const day = byDay.get(Date.parse(row.period)) ?? { at: Date.parse(row.period) / 1000, requests: 0, charge: 0 };
