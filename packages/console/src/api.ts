@@ -152,3 +152,12 @@ export interface DeviceGrant {
   status: string;
   expires_at: string;
 }
+
+export interface UsagePrediction {
+  id: string;
+  model: string;
+  status: string;
+  charge: string;
+  created_at: string;
+  completed_at: string | null;
+}

@@ -21,6 +21,7 @@ describe('the console in a browser', () => {
   let errors: () => string[];
   let apiKey = '';
   let token = '';
+  let predictionId = '';
 
   before(async () => {
     const started = await startServer();
@@ -115,6 +116,16 @@ describe('the console in a browser', () => {
     await screenshot(page, 'api-keys');
   });
 
+  test('a prediction with the key, before it is revoked', async () => {
+    const created = await fetch(`${url}/v1/predictions`, {
+      method: 'POST',
+      headers: { 'x-api-key': apiKey, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'sandbox-image', input: { prompt: 'a lighthouse' } }),
+    });
+    assert.equal(created.status, 201);
+    predictionId = ((await created.json()) as { id: string }).id;
+  });
+
   test('revoke: the confirmation says it cannot be undone, the row updates at once, the API refuses the key', async () => {
     await page.getByRole('button', { name: 'Revoke production-backend' }).click();
     const dialog = page.getByRole('dialog', { name: 'Revoke “production-backend”?' });
@@ -141,6 +152,10 @@ describe('the console in a browser', () => {
     await event.getByRole('cell', { name: '127.0.0.1' }).waitFor();
     await page.getByRole('region', { name: 'Per key' }).getByRole('rowheader', { name: 'production-backend' }).waitFor();
     await page.locator('.chart canvas').first().waitFor();
+    const predictions = page.getByRole('region', { name: 'Predictions of this key' });
+    const prediction = predictions.getByRole('row').filter({ hasText: predictionId });
+    await prediction.getByRole('cell', { name: 'sandbox-image' }).waitFor();
+    assert.match((await prediction.locator('td.num').textContent()) ?? '', /^\$\d+\.\d{4,}$/);
     await assertAccessible(page, 'usage with drill-down');
     await screenshot(page, 'usage');
   });

@@ -95,26 +95,28 @@ export function ApiKeysPage() {
                             </span>
                           ) : null}
                         </td>
-                        <td className="row-actions">
-                          {key.status === 'active' && key.revoked_at === null ? (
-                            <>
-                              <button type="button" onClick={() => setDialog({ kind: 'rotate', key })} aria-label={`Rotate ${key.name}`}>
-                                Rotate
-                              </button>
-                              <button
-                                type="button"
-                                className="danger"
-                                onClick={() => setDialog({ kind: 'revoke', key })}
-                                aria-label={`Revoke ${key.name}`}
-                              >
-                                Revoke
-                              </button>
-                            </>
-                          ) : (
-                            <Link href={usageHref(key)} aria-label={`Usage of ${key.name} since it was created`}>
-                              Audit usage
-                            </Link>
-                          )}
+                        <td>
+                          <div className="row-actions">
+                            {key.status === 'active' && key.revoked_at === null ? (
+                              <>
+                                <button type="button" onClick={() => setDialog({ kind: 'rotate', key })} aria-label={`Rotate ${key.name}`}>
+                                  Rotate
+                                </button>
+                                <button
+                                  type="button"
+                                  className="danger"
+                                  onClick={() => setDialog({ kind: 'revoke', key })}
+                                  aria-label={`Revoke ${key.name}`}
+                                >
+                                  Revoke
+                                </button>
+                              </>
+                            ) : (
+                              <Link href={usageHref(key)} aria-label={`Usage of ${key.name} since it was created`}>
+                                Audit usage
+                              </Link>
+                            )}
+                          </div>
                         </td>
                       </tr>
                     ))}

@@ -89,22 +89,24 @@ export function TokensPage() {
                             </span>
                           ) : null}
                         </td>
-                        <td className="row-actions">
-                          {token.status === 'active' && token.revoked_at === null ? (
-                            <>
-                              <button type="button" onClick={() => setDialog({ kind: 'rotate', token })} aria-label={`Rotate ${token.name}`}>
-                                Rotate
-                              </button>
-                              <button
-                                type="button"
-                                className="danger"
-                                onClick={() => setDialog({ kind: 'revoke', token })}
-                                aria-label={`Revoke ${token.name}`}
-                              >
-                                Revoke
-                              </button>
-                            </>
-                          ) : null}
+                        <td>
+                          <div className="row-actions">
+                            {token.status === 'active' && token.revoked_at === null ? (
+                              <>
+                                <button type="button" onClick={() => setDialog({ kind: 'rotate', token })} aria-label={`Rotate ${token.name}`}>
+                                  Rotate
+                                </button>
+                                <button
+                                  type="button"
+                                  className="danger"
+                                  onClick={() => setDialog({ kind: 'revoke', token })}
+                                  aria-label={`Revoke ${token.name}`}
+                                >
+                                  Revoke
+                                </button>
+                              </>
+                            ) : null}
+                          </div>
                         </td>
                       </tr>
                     ))}

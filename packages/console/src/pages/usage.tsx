@@ -4,9 +4,10 @@
  * "audit recent usage" step after a suspected leak.
  */
 import { lazy, Suspense, useMemo, useState } from 'react';
-import { type ApiKey, api, query, type Token, type UsageAggregates, type UsageEvent } from '../api.ts';
+import { type ApiKey, api, type Page, query, type Token, type UsageAggregates, type UsageEvent, type UsagePrediction } from '../api.ts';
 import { Link, setQuery, useLocation } from '../router.tsx';
-import { asApiError, ErrorMessage, Loading, Show, TableWrap, Time, useLoad } from '../ui.tsx';
+import { asApiError, ErrorMessage, Loading, Pager, Show, TableWrap, Time, useLoad } from '../ui.tsx';
+import { formatUsd, toNanos } from './money.ts';
 import type { Day } from './usage-chart.tsx';
 
 // The chart library loads with the usage page only, not with the rest of the console.
@@ -32,7 +33,7 @@ function windowOf(search: URLSearchParams): { range: string; from: string; to: s
   return { range: 'custom', from, to: search.get('to') ?? new Date(now + 60_000).toISOString() };
 }
 
-const usd = (charge: string | number) => `$${Number(charge).toFixed(4)}`;
+const usd = (charge: string) => formatUsd(toNanos(charge));
 
 async function nameOf(id: string): Promise<string> {
   try {
@@ -111,7 +112,12 @@ export function UsagePage() {
       <Show loaded={usage} what="usage" retry={reload}>
         {({ aggregates, names }) => <Aggregates aggregates={aggregates} names={names} from={from} to={to} search={search} />}
       </Show>
-      {keyId ? <Requests keyId={keyId} from={from} to={to} /> : null}
+      {keyId ? (
+        <>
+          <Requests keyId={keyId} from={from} to={to} />
+          <Predictions keyId={keyId} from={from} to={to} />
+        </>
+      ) : null}
     </>
   );
 }
@@ -138,19 +144,20 @@ function Aggregates({
     for (const row of aggregates.data) {
       const day = byDay.get(Date.parse(row.period)) ?? { at: Date.parse(row.period) / 1000, requests: 0, charge: 0 };
       day.requests += row.requests;
-      day.charge += Number(row.charge);
+      // Only drawn: the chart's scale is a float; the totals below stay exact.
+      day.charge += Number(toNanos(row.charge)) / 1e9;
       byDay.set(Date.parse(row.period), day);
     }
     return [...byDay.values()].sort((a, b) => a.at - b.at);
   }, [aggregates, from, to]);
   const perKey = useMemo(() => {
-    const rows = new Map<string, { key_id: string; requests: number; predictions: number; errors: number; charge: number }>();
+    const rows = new Map<string, { key_id: string; requests: number; predictions: number; errors: number; charge: bigint }>();
     for (const row of aggregates.data) {
-      const entry = rows.get(row.key_id) ?? { key_id: row.key_id, requests: 0, predictions: 0, errors: 0, charge: 0 };
+      const entry = rows.get(row.key_id) ?? { key_id: row.key_id, requests: 0, predictions: 0, errors: 0, charge: 0n };
       entry.requests += row.requests;
       entry.predictions += row.predictions;
       entry.errors += row.errors;
-      entry.charge += Number(row.charge);
+      entry.charge += toNanos(row.charge);
       rows.set(row.key_id, entry);
     }
     return [...rows.values()].sort((a, b) => b.requests - a.requests);
@@ -219,7 +226,7 @@ function Aggregates({
                       <td className="num">{row.requests.toLocaleString()}</td>
                       <td className="num">{row.predictions.toLocaleString()}</td>
                       <td className="num">{row.errors.toLocaleString()}</td>
-                      <td className="num">{usd(row.charge)}</td>
+                      <td className="num">{formatUsd(row.charge)}</td>
                       <td>
                         <Link href={href} aria-label={`Requests of ${name}`}>
                           Requests
@@ -330,6 +337,60 @@ function Requests({ keyId, from, to }: { keyId: string; from: string; to: string
             </>
           );
         }}
+      </Show>
+    </section>
+  );
+}
+
+function Predictions({ keyId, from, to }: { keyId: string; from: string; to: string }) {
+  const [page, setPage] = useState(1);
+  const [predictions, reload] = useLoad(
+    () => api<Page<UsagePrediction>>('GET', `/api/v1/usage/predictions${query({ key_id: keyId, from, to, page, per_page: 20 })}`),
+    `${keyId}|${from}|${to}|${page}`,
+  );
+  return (
+    <section aria-labelledby="predictions-title">
+      <h2 id="predictions-title">Predictions of this key</h2>
+      <Show loaded={predictions} what="predictions" retry={reload}>
+        {({ data, pagination }) =>
+          data.length === 0 ? (
+            <p className="empty">No predictions from this key in this window.</p>
+          ) : (
+            <>
+              <TableWrap label="Predictions table">
+                <table>
+                  <thead>
+                    <tr>
+                      <th scope="col">Created</th>
+                      <th scope="col">Prediction</th>
+                      <th scope="col">Model</th>
+                      <th scope="col">Status</th>
+                      <th scope="col" className="num">
+                        Charge
+                      </th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {data.map((prediction) => (
+                      <tr key={prediction.id}>
+                        <td>
+                          <Time iso={prediction.created_at} mode="exact" />
+                        </td>
+                        <td>
+                          <code>{prediction.id}</code>
+                        </td>
+                        <td>{prediction.model}</td>
+                        <td>{prediction.status}</td>
+                        <td className="num">{usd(prediction.charge)}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </TableWrap>
+              <Pager page={pagination.current_page} lastPage={pagination.last_page} total={pagination.total} noun="predictions" onPage={setPage} />
+            </>
+          )
+        }
       </Show>
     </section>
   );
