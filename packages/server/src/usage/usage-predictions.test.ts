@@ -14,7 +14,8 @@ describe('GET /api/v1/usage/predictions', () => {
     await owner.signup();
     const leaked = await owner.createKey('leaked');
     const other = await owner.createKey('other');
-    const predict = (key: string) => owner.post('/v1/predictions', { model: 'sandbox-image', input: { prompt: 'p' } }, { headers: { 'x-api-key': key } });
+    const predict = (key: string) =>
+      owner.post('/v1/predictions', { model: 'sandbox-image', input: { prompt: 'p' } }, { headers: { 'x-api-key': key } });
     const first = (await predict(leaked.key)).body;
     const second = (await predict(leaked.key)).body;
     await predict(other.key);
