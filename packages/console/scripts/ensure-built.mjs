@@ -19,7 +19,8 @@ function newest(path) {
   return Math.max(0, ...readdirSync(path).map((name) => newest(join(path, name))));
 }
 
-const sources = ['src', 'index.html', 'vite.config.ts', 'package.json'].map((name) => join(root, name));
+// The audit page bundles the server's list of event types.
+const sources = ['src', 'index.html', 'vite.config.ts', 'package.json', '../server/src/audit/event-types.ts'].map((name) => join(root, name));
 const sourceTime = Math.max(...sources.filter(existsSync).map(newest));
 if (existsSync(built) && statSync(built).mtimeMs >= sourceTime) {
   process.stdout.write('console: build is up to date\n');

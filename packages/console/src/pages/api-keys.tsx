@@ -2,11 +2,11 @@
  * Settings → API Keys: the account's keys (searchable by name, paginated on the server, so
  * 10,000 keys cost one page of rows), generate, rotate and revoke.
  */
-import { type FormEvent, useEffect, useId, useState } from 'react';
-import { type ApiError, type ApiKey, api, type Page, query } from '../api.ts';
+import { useEffect, useId, useState } from 'react';
+import { type ApiKey, api, type Page, query } from '../api.ts';
 import { Link, setQuery, useLocation } from '../router.tsx';
-import { asApiError, ConfirmDialog, ErrorMessage, Modal, Pager, SecretDialog, Show, StatusBadge, TableWrap, Time, useLoad } from '../ui.tsx';
-import { GRACE_PERIODS } from './grace.ts';
+import { ConfirmDialog, Pager, SecretDialog, Show, TableWrap, Time, useLoad } from '../ui.tsx';
+import { CredentialStatus, FormDialog, GraceSelect, RotateRevoke } from './credential-parts.tsx';
 
 const PER_PAGE = 20;
 
@@ -87,30 +87,16 @@ export function ApiKeysPage() {
                           <Time iso={key.last_used_at} never="Never used" />
                         </td>
                         <td>
-                          <StatusBadge status={key.status} />
-                          {key.status === 'active' && key.revoked_at !== null ? (
-                            <span className="muted small">
-                              {' '}
-                              ends <Time iso={key.revoked_at} />
-                            </span>
-                          ) : null}
+                          <CredentialStatus status={key.status} revokedAt={key.revoked_at} />
                         </td>
                         <td>
                           <div className="row-actions">
                             {key.status === 'active' && key.revoked_at === null ? (
-                              <>
-                                <button type="button" onClick={() => setDialog({ kind: 'rotate', key })} aria-label={`Rotate ${key.name}`}>
-                                  Rotate
-                                </button>
-                                <button
-                                  type="button"
-                                  className="danger"
-                                  onClick={() => setDialog({ kind: 'revoke', key })}
-                                  aria-label={`Revoke ${key.name}`}
-                                >
-                                  Revoke
-                                </button>
-                              </>
+                              <RotateRevoke
+                                name={key.name}
+                                onRotate={() => setDialog({ kind: 'rotate', key })}
+                                onRevoke={() => setDialog({ kind: 'revoke', key })}
+                              />
                             ) : (
                               <Link href={usageHref(key)} aria-label={`Usage of ${key.name} since it was created`}>
                                 Audit usage
@@ -180,83 +166,43 @@ export function ApiKeysPage() {
 type Created = ApiKey & { key: string };
 
 function GenerateDialog({ onCancel, onCreated }: { onCancel: () => void; onCreated: (key: ApiKey, secret: string) => void }) {
-  const [error, setError] = useState<ApiError>();
-  const [busy, setBusy] = useState(false);
   const hintId = useId();
-  const submit = async (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    setBusy(true);
-    try {
-      const { key, ...view } = await api<Created>('POST', '/api/v1/keys', { name: new FormData(event.currentTarget).get('name') });
-      onCreated(view, key);
-    } catch (e) {
-      setError(asApiError(e));
-      setBusy(false);
-    }
-  };
   return (
-    <Modal title="Generate New API Key" onRequestClose={onCancel}>
-      <form onSubmit={submit} className="stack">
-        <label>
-          Name
-          <input name="name" required maxLength={64} aria-describedby={hintId} />
-        </label>
-        <p id={hintId} className="muted">
-          Name it after where it will run, e.g. <q>production-backend</q>, <q>staging</q> or <q>local-development</q>, so you know which to revoke.
-        </p>
-        <ErrorMessage error={error} />
-        <div className="actions">
-          <button type="button" onClick={onCancel}>
-            Cancel
-          </button>
-          <button type="submit" className="primary" disabled={busy}>
-            {busy ? 'Generating…' : 'Generate key'}
-          </button>
-        </div>
-      </form>
-    </Modal>
+    <FormDialog
+      title="Generate New API Key"
+      action="Generate key"
+      busyAction="Generating…"
+      onCancel={onCancel}
+      onSubmit={async (form) => {
+        const { key, ...view } = await api<Created>('POST', '/api/v1/keys', { name: form.get('name') });
+        onCreated(view, key);
+      }}
+    >
+      <label>
+        Name
+        <input name="name" required maxLength={64} aria-describedby={hintId} />
+      </label>
+      <p id={hintId} className="muted">
+        Name it after where it will run, e.g. <q>production-backend</q>, <q>staging</q> or <q>local-development</q>, so you know which to revoke.
+      </p>
+    </FormDialog>
   );
 }
 
 function RotateDialog({ apiKey, onCancel, onRotated }: { apiKey: ApiKey; onCancel: () => void; onRotated: (key: ApiKey, secret: string) => void }) {
-  const [error, setError] = useState<ApiError>();
-  const [busy, setBusy] = useState(false);
-  const submit = async (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    setBusy(true);
-    try {
-      const grace = Number(new FormData(event.currentTarget).get('grace'));
-      const { key, ...view } = await api<Created>('POST', `/api/v1/keys/${apiKey.id}/rotate`, { grace_period_seconds: grace });
-      onRotated(view, key);
-    } catch (e) {
-      setError(asApiError(e));
-      setBusy(false);
-    }
-  };
   return (
-    <Modal title={`Rotate “${apiKey.name}”`} onRequestClose={onCancel}>
-      <form onSubmit={submit} className="stack">
-        <p>A new key with the same name replaces this one. Choose how long the old key keeps working while you deploy the new one.</p>
-        <label>
-          Old key keeps working for
-          <select name="grace" defaultValue="0">
-            {GRACE_PERIODS.map((g) => (
-              <option key={g.seconds} value={g.seconds}>
-                {g.label}
-              </option>
-            ))}
-          </select>
-        </label>
-        <ErrorMessage error={error} />
-        <div className="actions">
-          <button type="button" onClick={onCancel}>
-            Cancel
-          </button>
-          <button type="submit" className="primary" disabled={busy}>
-            {busy ? 'Rotating…' : 'Rotate key'}
-          </button>
-        </div>
-      </form>
-    </Modal>
+    <FormDialog
+      title={`Rotate “${apiKey.name}”`}
+      action="Rotate key"
+      busyAction="Rotating…"
+      onCancel={onCancel}
+      onSubmit={async (form) => {
+        const { key, ...view } = await api<Created>('POST', `/api/v1/keys/${apiKey.id}/rotate`, { grace_period_seconds: Number(form.get('grace')) });
+        onRotated(view, key);
+      }}
+    >
+      <p>A new key with the same name replaces this one. Choose how long the old key keeps working while you deploy the new one.</p>
+      <GraceSelect what="key" />
+    </FormDialog>
   );
 }

@@ -2,11 +2,11 @@
  * Settings → Tokens: personal access tokens for the CLI and scripts. Scopes and their meanings,
  * and the expiration windows allowed, come from the server (GET /api/v1/scopes).
  */
-import { type FormEvent, useState } from 'react';
-import { type ApiError, api, type Page, query, type ScopeCatalogue, type Token } from '../api.ts';
+import { useState } from 'react';
+import { api, type Page, query, type ScopeCatalogue, type Token } from '../api.ts';
 import { setQuery, useLocation } from '../router.tsx';
-import { asApiError, ConfirmDialog, ErrorMessage, Modal, Pager, SecretDialog, Show, StatusBadge, TableWrap, Time, useLoad } from '../ui.tsx';
-import { GRACE_PERIODS } from './grace.ts';
+import { ConfirmDialog, Pager, SecretDialog, Show, TableWrap, Time, useLoad } from '../ui.tsx';
+import { CredentialStatus, FormDialog, GraceSelect, RotateRevoke } from './credential-parts.tsx';
 
 type Dialog =
   | { kind: 'create' }
@@ -81,30 +81,16 @@ export function TokensPage() {
                           <Time iso={token.last_used_at} never="Never used" />
                         </td>
                         <td>
-                          <StatusBadge status={token.status} />
-                          {token.status === 'active' && token.revoked_at !== null ? (
-                            <span className="muted small">
-                              {' '}
-                              ends <Time iso={token.revoked_at} />
-                            </span>
-                          ) : null}
+                          <CredentialStatus status={token.status} revokedAt={token.revoked_at} />
                         </td>
                         <td>
                           <div className="row-actions">
                             {token.status === 'active' && token.revoked_at === null ? (
-                              <>
-                                <button type="button" onClick={() => setDialog({ kind: 'rotate', token })} aria-label={`Rotate ${token.name}`}>
-                                  Rotate
-                                </button>
-                                <button
-                                  type="button"
-                                  className="danger"
-                                  onClick={() => setDialog({ kind: 'revoke', token })}
-                                  aria-label={`Revoke ${token.name}`}
-                                >
-                                  Revoke
-                                </button>
-                              </>
+                              <RotateRevoke
+                                name={token.name}
+                                onRotate={() => setDialog({ kind: 'rotate', token })}
+                                onRevoke={() => setDialog({ kind: 'revoke', token })}
+                              />
                             ) : null}
                           </div>
                         </td>
@@ -201,73 +187,53 @@ function ScopeBoxes({
 const endOfDay = (date: string): string => new Date(`${date}T23:59:59`).toISOString();
 
 function CreateDialog({ catalogue, onCancel, onCreated }: { catalogue: ScopeCatalogue; onCancel: () => void; onCreated: (secret: string) => void }) {
-  const [error, setError] = useState<ApiError>();
-  const [busy, setBusy] = useState(false);
-  const [expiry, setExpiry] = useState(
-    String(catalogue.expiration.windows_days.includes(30) ? 30 : (catalogue.expiration.windows_days[0] ?? 'custom')),
-  );
-  const today = new Date();
-  const min = new Date(today.getTime() + 86_400_000).toISOString().slice(0, 10);
-  const max =
-    catalogue.expiration.max_lifetime_days === null
-      ? undefined
-      : new Date(today.getTime() + catalogue.expiration.max_lifetime_days * 86_400_000).toISOString().slice(0, 10);
-  const submit = async (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    const form = new FormData(event.currentTarget);
-    const expiration =
-      expiry === 'none'
-        ? { expires_at: null }
-        : expiry === 'custom'
-          ? { expires_at: endOfDay(String(form.get('date'))) }
-          : { expires_in_days: Number(expiry) };
-    setBusy(true);
-    try {
-      const created = await api<Created>('POST', '/api/v1/tokens', { name: form.get('name'), scopes: form.getAll('scopes'), ...expiration });
-      onCreated(created.token);
-    } catch (e) {
-      setError(asApiError(e));
-      setBusy(false);
-    }
-  };
+  const { windows_days, max_lifetime_days, allows_no_expiry } = catalogue.expiration;
+  const [expiry, setExpiry] = useState(String(windows_days.includes(30) ? 30 : (windows_days[0] ?? 'custom')));
+  const today = Date.now();
+  const min = new Date(today + 86_400_000).toISOString().slice(0, 10);
+  const max = max_lifetime_days === null ? undefined : new Date(today + max_lifetime_days * 86_400_000).toISOString().slice(0, 10);
   const meaning = (scope: string) => catalogue.data.find((s) => s.name === scope)?.description;
   return (
-    <Modal title="Create personal access token" onRequestClose={onCancel}>
-      <form onSubmit={submit} className="stack">
+    <FormDialog
+      title="Create personal access token"
+      action="Create token"
+      busyAction="Creating…"
+      onCancel={onCancel}
+      onSubmit={async (form) => {
+        const expiration =
+          expiry === 'none'
+            ? { expires_at: null }
+            : expiry === 'custom'
+              ? { expires_at: endOfDay(String(form.get('date'))) }
+              : { expires_in_days: Number(expiry) };
+        const created = await api<Created>('POST', '/api/v1/tokens', { name: form.get('name'), scopes: form.getAll('scopes'), ...expiration });
+        onCreated(created.token);
+      }}
+    >
+      <label>
+        Name
+        <input name="name" required maxLength={64} placeholder="e.g. deploy-script" />
+      </label>
+      <ScopeBoxes scopes={catalogue.data.map((s) => s.name)} checked={() => false} meaning={meaning} />
+      <label>
+        Expiration
+        <select value={expiry} onChange={(e) => setExpiry(e.target.value)}>
+          {windows_days.map((days) => (
+            <option key={days} value={days}>
+              {days === 365 ? '1 year' : `${days} days`}
+            </option>
+          ))}
+          <option value="custom">Custom date…</option>
+          {allows_no_expiry ? <option value="none">No expiration (not recommended)</option> : null}
+        </select>
+      </label>
+      {expiry === 'custom' ? (
         <label>
-          Name
-          <input name="name" required maxLength={64} placeholder="e.g. deploy-script" />
+          Expires at the end of
+          <input name="date" type="date" required min={min} max={max} />
         </label>
-        <ScopeBoxes scopes={catalogue.data.map((s) => s.name)} checked={() => false} meaning={meaning} />
-        <label>
-          Expiration
-          <select value={expiry} onChange={(e) => setExpiry(e.target.value)}>
-            {catalogue.expiration.windows_days.map((days) => (
-              <option key={days} value={days}>
-                {days === 365 ? '1 year' : `${days} days`}
-              </option>
-            ))}
-            <option value="custom">Custom date…</option>
-            {catalogue.expiration.allows_no_expiry ? <option value="none">No expiration (not recommended)</option> : null}
-          </select>
-        </label>
-        {expiry === 'custom' ? (
-          <label>
-            Expires at the end of
-            <input name="date" type="date" required min={min} max={max} />
-          </label>
-        ) : null}
-        <ErrorMessage error={error} />
-        <div className="actions">
-          <button type="button" onClick={onCancel}>
-            Cancel
-          </button>
-          <button type="submit" className="primary" disabled={busy}>
-            {busy ? 'Creating…' : 'Create token'}
-          </button>
-        </div>
-      </form>
-    </Modal>
+      ) : null}
+    </FormDialog>
   );
 }
 
@@ -282,48 +248,23 @@ function RotateDialog({
   onCancel: () => void;
   onRotated: (secret: string) => void;
 }) {
-  const [error, setError] = useState<ApiError>();
-  const [busy, setBusy] = useState(false);
-  const submit = async (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    const form = new FormData(event.currentTarget);
-    setBusy(true);
-    try {
-      const rotated = await api<Created>('POST', `/api/v1/tokens/${token.id}/rotate`, {
-        scopes: form.getAll('scopes'),
-        grace_period_seconds: Number(form.get('grace')),
-      });
-      onRotated(rotated.token);
-    } catch (e) {
-      setError(asApiError(e));
-      setBusy(false);
-    }
-  };
   return (
-    <Modal title={`Rotate “${token.name}”`} onRequestClose={onCancel}>
-      <form onSubmit={submit} className="stack">
-        <p>The new token keeps these scopes; untick any it no longer needs. A rotation can narrow scopes, never widen them.</p>
-        <ScopeBoxes scopes={token.scopes} checked={() => true} meaning={meaning} />
-        <label>
-          Old token keeps working for
-          <select name="grace" defaultValue="0">
-            {GRACE_PERIODS.map((g) => (
-              <option key={g.seconds} value={g.seconds}>
-                {g.label}
-              </option>
-            ))}
-          </select>
-        </label>
-        <ErrorMessage error={error} />
-        <div className="actions">
-          <button type="button" onClick={onCancel}>
-            Cancel
-          </button>
-          <button type="submit" className="primary" disabled={busy}>
-            {busy ? 'Rotating…' : 'Rotate token'}
-          </button>
-        </div>
-      </form>
-    </Modal>
+    <FormDialog
+      title={`Rotate “${token.name}”`}
+      action="Rotate token"
+      busyAction="Rotating…"
+      onCancel={onCancel}
+      onSubmit={async (form) => {
+        const rotated = await api<Created>('POST', `/api/v1/tokens/${token.id}/rotate`, {
+          scopes: form.getAll('scopes'),
+          grace_period_seconds: Number(form.get('grace')),
+        });
+        onRotated(rotated.token);
+      }}
+    >
+      <p>The new token keeps these scopes; untick any it no longer needs. A rotation can narrow scopes, never widen them.</p>
+      <ScopeBoxes scopes={token.scopes} checked={() => true} meaning={meaning} />
+      <GraceSelect what="token" />
+    </FormDialog>
   );
 }
