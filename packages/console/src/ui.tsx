@@ -102,7 +102,7 @@ export function Time({ iso, never = '—', mode = 'relative' }: { iso: string | 
   );
 }
 
-export function Pager({
+function Pager({
   page,
   lastPage,
   total,
@@ -292,9 +292,59 @@ export const StatusBadge = ({ status }: { status: string }) => (
 );
 
 /** A table that may scroll sideways on a narrow screen: focusable, so the keyboard can scroll it too. */
-export const TableWrap = ({ label, children }: { label: string; children: ReactNode }) => (
+const TableWrap = ({ label, children }: { label: string; children: ReactNode }) => (
   // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region must take focus to be scrolled by keyboard (WCAG 2.1.1).
   <section className="table-wrap" aria-label={label} tabIndex={0}>
     {children}
   </section>
 );
+
+export type Column = string | { name: string; numeric?: boolean; hidden?: boolean };
+
+/**
+ * A table named by `label` (its caption, for assistive tech), its column headers, its rows,
+ * and, for a paginated list, the pager under it.
+ */
+export function DataTable({
+  label,
+  columns,
+  children,
+  paging,
+}: {
+  label: string;
+  columns: Column[];
+  children: ReactNode;
+  paging?: { pagination: { current_page: number; last_page: number; total: number }; noun: string; onPage: (page: number) => void };
+}) {
+  return (
+    <>
+      <TableWrap label={`${label} table`}>
+        <table>
+          <caption className="visually-hidden">{label}</caption>
+          <thead>
+            <tr>
+              {columns.map((column) => {
+                const { name, numeric, hidden } = typeof column === 'string' ? { name: column } : column;
+                return (
+                  <th key={name} scope="col" className={numeric ? 'num' : undefined}>
+                    {hidden ? <span className="visually-hidden">{name}</span> : name}
+                  </th>
+                );
+              })}
+            </tr>
+          </thead>
+          <tbody>{children}</tbody>
+        </table>
+      </TableWrap>
+      {paging ? (
+        <Pager
+          page={paging.pagination.current_page}
+          lastPage={paging.pagination.last_page}
+          total={paging.pagination.total}
+          noun={paging.noun}
+          onPage={paging.onPage}
+        />
+      ) : null}
+    </>
+  );
+}

@@ -5,7 +5,7 @@
 import { useEffect, useId, useState } from 'react';
 import { type ApiKey, api, type Page, query } from '../api.ts';
 import { Link, setQuery, useLocation } from '../router.tsx';
-import { ConfirmDialog, Pager, SecretDialog, Show, TableWrap, Time, useLoad } from '../ui.tsx';
+import { ConfirmDialog, DataTable, SecretDialog, Show, Time, useLoad } from '../ui.tsx';
 import { CredentialStatus, FormDialog, GraceSelect, RotateRevoke } from './credential-parts.tsx';
 
 const PER_PAGE = 20;
@@ -57,66 +57,44 @@ export function ApiKeysPage() {
           data.length === 0 ? (
             <p className="empty">{applied ? `No key's name contains “${applied}”.` : 'You have no API keys yet. Generate one to call the API.'}</p>
           ) : (
-            <>
-              <TableWrap label="API keys table">
-                <table>
-                  <caption className="visually-hidden">API keys</caption>
-                  <thead>
-                    <tr>
-                      <th scope="col">Name</th>
-                      <th scope="col">Key</th>
-                      <th scope="col">Created</th>
-                      <th scope="col">Last used</th>
-                      <th scope="col">Status</th>
-                      <th scope="col">
-                        <span className="visually-hidden">Actions</span>
-                      </th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {data.map((key) => (
-                      <tr key={key.id}>
-                        <th scope="row">{key.name}</th>
-                        <td>
-                          <code>{key.masked_key}</code>
-                        </td>
-                        <td>
-                          <Time iso={key.created_at} mode="day" />
-                        </td>
-                        <td>
-                          <Time iso={key.last_used_at} never="Never used" />
-                        </td>
-                        <td>
-                          <CredentialStatus status={key.status} revokedAt={key.revoked_at} />
-                        </td>
-                        <td>
-                          <div className="row-actions">
-                            {key.status === 'active' && key.revoked_at === null ? (
-                              <RotateRevoke
-                                name={key.name}
-                                onRotate={() => setDialog({ kind: 'rotate', key })}
-                                onRevoke={() => setDialog({ kind: 'revoke', key })}
-                              />
-                            ) : (
-                              <Link href={usageHref(key)} aria-label={`Usage of ${key.name} since it was created`}>
-                                Audit usage
-                              </Link>
-                            )}
-                          </div>
-                        </td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </TableWrap>
-              <Pager
-                page={pagination.current_page}
-                lastPage={pagination.last_page}
-                total={pagination.total}
-                noun="keys"
-                onPage={(p) => setQuery({ page: p })}
-              />
-            </>
+            <DataTable
+              label="API keys"
+              columns={['Name', 'Key', 'Created', 'Last used', 'Status', { name: 'Actions', hidden: true }]}
+              paging={{ pagination, noun: 'keys', onPage: (p) => setQuery({ page: p }) }}
+            >
+              {data.map((key) => (
+                <tr key={key.id}>
+                  <th scope="row">{key.name}</th>
+                  <td>
+                    <code>{key.masked_key}</code>
+                  </td>
+                  <td>
+                    <Time iso={key.created_at} mode="day" />
+                  </td>
+                  <td>
+                    <Time iso={key.last_used_at} never="Never used" />
+                  </td>
+                  <td>
+                    <CredentialStatus status={key.status} revokedAt={key.revoked_at} />
+                  </td>
+                  <td>
+                    <div className="row-actions">
+                      {key.status === 'active' && key.revoked_at === null ? (
+                        <RotateRevoke
+                          name={key.name}
+                          onRotate={() => setDialog({ kind: 'rotate', key })}
+                          onRevoke={() => setDialog({ kind: 'revoke', key })}
+                        />
+                      ) : (
+                        <Link href={usageHref(key)} aria-label={`Usage of ${key.name} since it was created`}>
+                          Audit usage
+                        </Link>
+                      )}
+                    </div>
+                  </td>
+                </tr>
+              ))}
+            </DataTable>
           )
         }
       </Show>

@@ -3,7 +3,7 @@
 import { AUDIT_EVENT_TYPES } from '../../../server/src/audit/event-types.ts';
 import { type AuditEvent, api, type Page, query } from '../api.ts';
 import { setQuery, useLocation } from '../router.tsx';
-import { Pager, Show, TableWrap, Time, useLoad } from '../ui.tsx';
+import { DataTable, Show, Time, useLoad } from '../ui.tsx';
 
 /** A local date-time input's value as an ISO instant (the browser's time zone). */
 const instant = (local: string | null) => (local ? new Date(local).toISOString() : undefined);
@@ -54,44 +54,25 @@ export function AuditPage() {
           data.length === 0 ? (
             <p className="empty">No events match.</p>
           ) : (
-            <>
-              <TableWrap label="Audit events table">
-                <table>
-                  <caption className="visually-hidden">Audit events</caption>
-                  <thead>
-                    <tr>
-                      <th scope="col">Time</th>
-                      <th scope="col">Event</th>
-                      <th scope="col">By</th>
-                      <th scope="col">IP</th>
-                      <th scope="col">Details</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {data.map((event) => (
-                      <tr key={event.id}>
-                        <td>
-                          <Time iso={event.created_at} mode="exact" />
-                        </td>
-                        <td>
-                          <code>{event.type}</code>
-                        </td>
-                        <td>{event.actor.type.replaceAll('_', ' ')}</td>
-                        <td>{event.ip ?? '—'}</td>
-                        <td className="wrap">{describe(event)}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </TableWrap>
-              <Pager
-                page={pagination.current_page}
-                lastPage={pagination.last_page}
-                total={pagination.total}
-                noun="events"
-                onPage={(p) => setQuery({ page: p })}
-              />
-            </>
+            <DataTable
+              label="Audit events"
+              columns={['Time', 'Event', 'By', 'IP', 'Details']}
+              paging={{ pagination, noun: 'events', onPage: (p) => setQuery({ page: p }) }}
+            >
+              {data.map((event) => (
+                <tr key={event.id}>
+                  <td>
+                    <Time iso={event.created_at} mode="exact" />
+                  </td>
+                  <td>
+                    <code>{event.type}</code>
+                  </td>
+                  <td>{event.actor.type.replaceAll('_', ' ')}</td>
+                  <td>{event.ip ?? '—'}</td>
+                  <td className="wrap">{describe(event)}</td>
+                </tr>
+              ))}
+            </DataTable>
           )
         }
       </Show>

@@ -5,7 +5,7 @@
 import { useState } from 'react';
 import { api, type Page, query, type ScopeCatalogue, type Token } from '../api.ts';
 import { setQuery, useLocation } from '../router.tsx';
-import { ConfirmDialog, Pager, SecretDialog, Show, TableWrap, Time, useLoad } from '../ui.tsx';
+import { ConfirmDialog, DataTable, SecretDialog, Show, Time, useLoad } from '../ui.tsx';
 import { CredentialStatus, FormDialog, GraceSelect, RotateRevoke } from './credential-parts.tsx';
 
 type Dialog =
@@ -40,73 +40,50 @@ export function TokensPage() {
           data.length === 0 ? (
             <p className="empty">You have no personal access tokens yet.</p>
           ) : (
-            <>
-              <TableWrap label="Tokens table">
-                <table>
-                  <caption className="visually-hidden">Personal access tokens</caption>
-                  <thead>
-                    <tr>
-                      <th scope="col">Name</th>
-                      <th scope="col">Token</th>
-                      <th scope="col">Scopes</th>
-                      <th scope="col">Expires</th>
-                      <th scope="col">Last used</th>
-                      <th scope="col">Status</th>
-                      <th scope="col">
-                        <span className="visually-hidden">Actions</span>
-                      </th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {data.map((token) => (
-                      <tr key={token.id}>
-                        <th scope="row">{token.name}</th>
-                        <td>
-                          <code>{token.masked_token}</code>
-                        </td>
-                        <td>
-                          <ul className="scopes">
-                            {token.scopes.map((scope) => (
-                              <li key={scope} title={meaning(scope)}>
-                                <code>{scope}</code>
-                              </li>
-                            ))}
-                          </ul>
-                        </td>
-                        <td>
-                          <Time iso={token.expires_at} never="Never" mode="day" />
-                          {token.expiring_soon && token.status === 'active' ? <span className="badge badge-warning">Expiring soon</span> : null}
-                        </td>
-                        <td>
-                          <Time iso={token.last_used_at} never="Never used" />
-                        </td>
-                        <td>
-                          <CredentialStatus status={token.status} revokedAt={token.revoked_at} />
-                        </td>
-                        <td>
-                          <div className="row-actions">
-                            {token.status === 'active' && token.revoked_at === null ? (
-                              <RotateRevoke
-                                name={token.name}
-                                onRotate={() => setDialog({ kind: 'rotate', token })}
-                                onRevoke={() => setDialog({ kind: 'revoke', token })}
-                              />
-                            ) : null}
-                          </div>
-                        </td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </TableWrap>
-              <Pager
-                page={pagination.current_page}
-                lastPage={pagination.last_page}
-                total={pagination.total}
-                noun="tokens"
-                onPage={(p) => setQuery({ page: p })}
-              />
-            </>
+            <DataTable
+              label="Personal access tokens"
+              columns={['Name', 'Token', 'Scopes', 'Expires', 'Last used', 'Status', { name: 'Actions', hidden: true }]}
+              paging={{ pagination, noun: 'tokens', onPage: (p) => setQuery({ page: p }) }}
+            >
+              {data.map((token) => (
+                <tr key={token.id}>
+                  <th scope="row">{token.name}</th>
+                  <td>
+                    <code>{token.masked_token}</code>
+                  </td>
+                  <td>
+                    <ul className="scopes">
+                      {token.scopes.map((scope) => (
+                        <li key={scope} title={meaning(scope)}>
+                          <code>{scope}</code>
+                        </li>
+                      ))}
+                    </ul>
+                  </td>
+                  <td>
+                    <Time iso={token.expires_at} never="Never" mode="day" />
+                    {token.expiring_soon && token.status === 'active' ? <span className="badge badge-warning">Expiring soon</span> : null}
+                  </td>
+                  <td>
+                    <Time iso={token.last_used_at} never="Never used" />
+                  </td>
+                  <td>
+                    <CredentialStatus status={token.status} revokedAt={token.revoked_at} />
+                  </td>
+                  <td>
+                    <div className="row-actions">
+                      {token.status === 'active' && token.revoked_at === null ? (
+                        <RotateRevoke
+                          name={token.name}
+                          onRotate={() => setDialog({ kind: 'rotate', token })}
+                          onRevoke={() => setDialog({ kind: 'revoke', token })}
+                        />
+                      ) : null}
+                    </div>
+                  </td>
+                </tr>
+              ))}
+            </DataTable>
           )
         }
       </Show>

@@ -6,7 +6,7 @@
 import { lazy, Suspense, useMemo, useState } from 'react';
 import { type ApiKey, api, type Page, query, type Token, type UsageAggregates, type UsageEvent, type UsagePrediction } from '../api.ts';
 import { Link, setQuery, useLocation } from '../router.tsx';
-import { asApiError, ErrorMessage, Loading, Pager, Show, TableWrap, Time, useLoad } from '../ui.tsx';
+import { asApiError, DataTable, ErrorMessage, Loading, Show, Time, useLoad } from '../ui.tsx';
 import { formatUsd, toNanos } from './money.ts';
 import type { Day } from './usage-chart.tsx';
 
@@ -194,50 +194,36 @@ function Aggregates({
         {perKey.length === 0 ? (
           <p className="empty">No requests in this window.</p>
         ) : (
-          <TableWrap label="Per-key table">
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">Key</th>
-                  <th scope="col" className="num">
-                    Requests
-                  </th>
-                  <th scope="col" className="num">
-                    Predictions
-                  </th>
-                  <th scope="col" className="num">
-                    Errors
-                  </th>
-                  <th scope="col" className="num">
-                    Charges
-                  </th>
-                  <th scope="col">
-                    <span className="visually-hidden">Details</span>
-                  </th>
+          <DataTable
+            label="Usage per key"
+            columns={[
+              'Key',
+              { name: 'Requests', numeric: true },
+              { name: 'Predictions', numeric: true },
+              { name: 'Errors', numeric: true },
+              { name: 'Charges', numeric: true },
+              { name: 'Details', hidden: true },
+            ]}
+          >
+            {perKey.map((row) => {
+              const name = names.get(row.key_id) ?? row.key_id;
+              const href = `/usage${query({ range: search.get('range') ?? undefined, from: search.get('from') ?? undefined, to: search.get('to') ?? undefined, key_id: row.key_id })}`;
+              return (
+                <tr key={row.key_id}>
+                  <th scope="row">{name}</th>
+                  <td className="num">{row.requests.toLocaleString()}</td>
+                  <td className="num">{row.predictions.toLocaleString()}</td>
+                  <td className="num">{row.errors.toLocaleString()}</td>
+                  <td className="num">{formatUsd(row.charge)}</td>
+                  <td>
+                    <Link href={href} aria-label={`Requests of ${name}`}>
+                      Requests
+                    </Link>
+                  </td>
                 </tr>
-              </thead>
-              <tbody>
-                {perKey.map((row) => {
-                  const name = names.get(row.key_id) ?? row.key_id;
-                  const href = `/usage${query({ range: search.get('range') ?? undefined, from: search.get('from') ?? undefined, to: search.get('to') ?? undefined, key_id: row.key_id })}`;
-                  return (
-                    <tr key={row.key_id}>
-                      <th scope="row">{name}</th>
-                      <td className="num">{row.requests.toLocaleString()}</td>
-                      <td className="num">{row.predictions.toLocaleString()}</td>
-                      <td className="num">{row.errors.toLocaleString()}</td>
-                      <td className="num">{formatUsd(row.charge)}</td>
-                      <td>
-                        <Link href={href} aria-label={`Requests of ${name}`}>
-                          Requests
-                        </Link>
-                      </td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          </TableWrap>
+              );
+            })}
+          </DataTable>
         )}
       </section>
     </>
@@ -269,50 +255,40 @@ function Requests({ keyId, from, to }: { keyId: string; from: string; to: string
           if (rows.length === 0) return <p className="empty">No requests from this key in this window.</p>;
           return (
             <>
-              <TableWrap label="Requests table">
-                <table>
-                  <thead>
-                    <tr>
-                      <th scope="col">Minute</th>
-                      <th scope="col">IP</th>
-                      <th scope="col">User agent</th>
-                      <th scope="col">Endpoint</th>
-                      <th scope="col">Model</th>
-                      <th scope="col">Status</th>
-                      <th scope="col" className="num">
-                        Requests
-                      </th>
-                      <th scope="col" className="num">
-                        Predictions
-                      </th>
-                      <th scope="col" className="num">
-                        Charge
-                      </th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {rows.map((event) => (
-                      <tr key={event.id}>
-                        <td>
-                          <Time iso={event.minute} mode="exact" />
-                        </td>
-                        <td>{event.ip ?? '—'}</td>
-                        <td className="wrap">{event.user_agent ?? '—'}</td>
-                        <td>
-                          <code>
-                            {event.method} {event.route}
-                          </code>
-                        </td>
-                        <td>{event.model ?? '—'}</td>
-                        <td>{event.status_code}</td>
-                        <td className="num">{event.requests}</td>
-                        <td className="num">{event.predictions}</td>
-                        <td className="num">{usd(event.charge)}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </TableWrap>
+              <DataTable
+                label="Requests per minute"
+                columns={[
+                  'Minute',
+                  'IP',
+                  'User agent',
+                  'Endpoint',
+                  'Model',
+                  'Status',
+                  { name: 'Requests', numeric: true },
+                  { name: 'Predictions', numeric: true },
+                  { name: 'Charge', numeric: true },
+                ]}
+              >
+                {rows.map((event) => (
+                  <tr key={event.id}>
+                    <td>
+                      <Time iso={event.minute} mode="exact" />
+                    </td>
+                    <td>{event.ip ?? '—'}</td>
+                    <td className="wrap">{event.user_agent ?? '—'}</td>
+                    <td>
+                      <code>
+                        {event.method} {event.route}
+                      </code>
+                    </td>
+                    <td>{event.model ?? '—'}</td>
+                    <td>{event.status_code}</td>
+                    <td className="num">{event.requests}</td>
+                    <td className="num">{event.predictions}</td>
+                    <td className="num">{usd(event.charge)}</td>
+                  </tr>
+                ))}
+              </DataTable>
               <ErrorMessage error={error} />
               {cursor ? (
                 <button
@@ -356,39 +332,25 @@ function Predictions({ keyId, from, to }: { keyId: string; from: string; to: str
           data.length === 0 ? (
             <p className="empty">No predictions from this key in this window.</p>
           ) : (
-            <>
-              <TableWrap label="Predictions table">
-                <table>
-                  <thead>
-                    <tr>
-                      <th scope="col">Created</th>
-                      <th scope="col">Prediction</th>
-                      <th scope="col">Model</th>
-                      <th scope="col">Status</th>
-                      <th scope="col" className="num">
-                        Charge
-                      </th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {data.map((prediction) => (
-                      <tr key={prediction.id}>
-                        <td>
-                          <Time iso={prediction.created_at} mode="exact" />
-                        </td>
-                        <td>
-                          <code>{prediction.id}</code>
-                        </td>
-                        <td>{prediction.model}</td>
-                        <td>{prediction.status}</td>
-                        <td className="num">{usd(prediction.charge)}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </TableWrap>
-              <Pager page={pagination.current_page} lastPage={pagination.last_page} total={pagination.total} noun="predictions" onPage={setPage} />
-            </>
+            <DataTable
+              label="Predictions"
+              columns={['Created', 'Prediction', 'Model', 'Status', { name: 'Charge', numeric: true }]}
+              paging={{ pagination, noun: 'predictions', onPage: setPage }}
+            >
+              {data.map((prediction) => (
+                <tr key={prediction.id}>
+                  <td>
+                    <Time iso={prediction.created_at} mode="exact" />
+                  </td>
+                  <td>
+                    <code>{prediction.id}</code>
+                  </td>
+                  <td>{prediction.model}</td>
+                  <td>{prediction.status}</td>
+                  <td className="num">{usd(prediction.charge)}</td>
+                </tr>
+              ))}
+            </DataTable>
           )
         }
       </Show>
