@@ -25,6 +25,7 @@ export const listScopesRoute = (ctx: AppContext) =>
     summary: 'List the token scopes and expiration windows',
     tag: 'Tokens',
     auth: 'account',
+    scopes: ['tokens.read'],
     response: { status: 200, schema: scopeCatalogueSchema, description: 'The scope catalogue, default scopes first, then the operator’s' },
     async handler() {
       const max = ctx.config.patMaxLifetimeDays ?? null;
