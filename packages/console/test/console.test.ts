@@ -75,6 +75,17 @@ describe('the console in a browser', () => {
     await assertAccessible(page, 'API keys (empty)');
   });
 
+  test('the keyboard alone opens the generate dialog, and Escape closes it', async () => {
+    const generate = page.getByRole('button', { name: 'Generate New API Key' });
+    await generate.focus();
+    await page.keyboard.press('Enter');
+    const dialog = page.getByRole('dialog', { name: 'Generate New API Key' });
+    await dialog.waitFor();
+    assert.equal(await dialog.getByLabel('Name').evaluate((input) => input === document.activeElement), true, 'focus moves into the dialog');
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+  });
+
   test('generate a key: shown once, closing before copying asks first, then it is gone from the page', async () => {
     await page.getByRole('button', { name: 'Generate New API Key' }).click();
     const dialog = page.getByRole('dialog', { name: 'Generate New API Key' });

@@ -48,8 +48,10 @@ async function nameOf(id: string): Promise<string> {
 }
 
 export function UsagePage() {
-  const { search } = useLocation();
-  const { range, from, to } = windowOf(search);
+  const { search, href } = useLocation();
+  // Fixed per address: "now" is taken once, so the window (and what loads for it) holds still.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `href` is what `search` is read from.
+  const { range, from, to } = useMemo(() => windowOf(search), [href]);
   const keyId = search.get('key_id') ?? undefined;
   const [usage, reload] = useLoad(
     async () => {
