@@ -5,7 +5,7 @@ import type { AppContext } from '../context.js';
 import { offsetOf, pageOf, paginatedSchema } from '../http/pagination.js';
 import { defineRoute } from '../http/route.js';
 import { isoTime } from '../http/values.js';
-import type { AuditEventType } from './record.js';
+import type { AuditEventType } from './event-types.js';
 import { auditEventSchema, auditQuerySchema } from './schema.js';
 
 export const listAuditRoute = (ctx: AppContext) =>

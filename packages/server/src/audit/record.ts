@@ -6,28 +6,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import { newId } from '../store/ids.js';
 import type { Database } from '../store/schema.js';
-
-/** Every audit event type (docs/api.md, the audit route; and `token.expiring_soon`): the recorders' type and the API's filter alike. */
-export const AUDIT_EVENT_TYPES = [
-  'key.created',
-  'key.rotated',
-  'key.revoked',
-  'token.created',
-  'token.rotated',
-  'token.revoked',
-  'token.expiring_soon',
-  'token.expired',
-  'token.reuse_after_rotation',
-  'token.family_revoked',
-  'auth.signin',
-  'auth.signin_failed',
-  'auth.signout',
-  'account.password_change_failed',
-  'account.password_changed',
-  'credential.leak_reported',
-] as const;
-
-export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
+import type { AuditEventType } from './event-types.js';
 
 export interface AuditActor {
   type: 'account' | 'session' | 'personal_access_token' | 'device_grant' | 'system';

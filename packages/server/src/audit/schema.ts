@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { pageQuerySchema } from '../http/pagination.js';
 import { isoTimeSchema } from '../http/values.js';
-import { AUDIT_EVENT_TYPES } from './record.js';
+import { AUDIT_EVENT_TYPES } from './event-types.js';
 
 export const auditQuerySchema = pageQuerySchema.extend({
   type: z.enum(AUDIT_EVENT_TYPES).optional(),

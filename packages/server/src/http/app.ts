@@ -23,6 +23,7 @@ import { opsRoutes, type ReadinessCheck } from '../ops/routes.js';
 import { tokenRoutes } from '../tokens/index.js';
 import { usageRoutes } from '../usage/index.js';
 import { usageSampleOf } from '../usage/record-request.js';
+import { consoleFallback } from './console.js';
 import { ApiError, errorEnvelope, malformedPath } from './errors.js';
 import { openApiPath } from './openapi.js';
 import { registerRoute } from './register-route.js';
@@ -246,7 +247,10 @@ export async function buildApp(ctx: AppContext, options: AppOptions): Promise<Fa
   });
 
   const allowedMethods = allowedMethodsFinder(registeredRoutes);
+  const consolePage = await consoleFallback(app);
   app.setNotFoundHandler((request, reply) => {
+    const page = consolePage(request, reply);
+    if (page !== undefined) return page;
     const allowed = allowedMethods(request.url.replace(/\?.*$/s, ''));
     if (allowed.length > 0) {
       reply.header('allow', allowed.join(', '));

@@ -10,6 +10,25 @@ describe('API keys', () => {
   });
   after(() => t.stop());
 
+  test('the list searches names, case-insensitively, with % and _ matching only themselves', async () => {
+    const alice = t.client();
+    await alice.signup();
+    for (const name of ['Billing worker', 'billing-cron', 'search 100%', 'search_x', 'searchAx']) await alice.createKey(name);
+    const names = async (search: string) => {
+      const response = await alice.get(`/api/v1/keys?search=${encodeURIComponent(search)}&per_page=2`);
+      assert.equal(response.status, 200);
+      return { names: response.body.data.map((key: { name: string }) => key.name), total: response.body.pagination.total };
+    };
+    assert.deepEqual(await names('BILLING'), { names: ['billing-cron', 'Billing worker'], total: 2 });
+    assert.deepEqual(await names('0%'), { names: ['search 100%'], total: 1 });
+    assert.deepEqual(await names('h_'), { names: ['search_x'], total: 1 });
+    assert.deepEqual(await names('nothing'), { names: [], total: 0 });
+    assert.equal((await names('')).total, 5);
+    const bob = t.client();
+    await bob.signup();
+    assert.deepEqual((await bob.get('/api/v1/keys?search=billing')).body.data, [], "another account's keys are never found");
+  });
+
   test('create answers 201 with the secret at `key`, once, and the mask at `masked_key`', async () => {
     const alice = t.client();
     await alice.signup();

@@ -1,5 +1,5 @@
 /** API-key rows. Every read is scoped by account id, except the verify lookup by hash. */
-import type { Kysely, Transaction } from 'kysely';
+import { type Kysely, type SelectQueryBuilder, sql, type Transaction } from 'kysely';
 import type { Database } from '../store/schema.js';
 import type { CredentialLookup } from '../verify/verifier.js';
 import type { ApiKeyRow } from './decisions.js';
@@ -16,12 +16,20 @@ export async function insertKey(db: Db, row: ApiKeyRow): Promise<void> {
     .execute();
 }
 
-/** Newest first; served by the (account_id, created_at, id) index without a scan or sort. */
-export async function listKeys(db: Db, accountId: string, limit: number, offset: number): Promise<ApiKeyRow[]> {
-  return db
-    .selectFrom('api_keys')
-    .selectAll()
-    .where('account_id', '=', accountId)
+/** `name` holds `search`, compared case-insensitively; `%`, `_` and `\\` in it match themselves. */
+function nameContains<O>(query: SelectQueryBuilder<Database, 'api_keys', O>, search: string | undefined) {
+  if (search === undefined || search === '') return query;
+  const pattern = `%${search.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  return query.where(sql<boolean>`lower(name) like ${pattern} escape '\\'`);
+}
+
+/**
+ * Newest first; served by the (account_id, created_at, id) index without a scan or sort. A
+ * search reads the account's keys in that order and filters their names (bounded by the
+ * account's key count).
+ */
+export async function listKeys(db: Db, accountId: string, limit: number, offset: number, search?: string): Promise<ApiKeyRow[]> {
+  return nameContains(db.selectFrom('api_keys').selectAll().where('account_id', '=', accountId), search)
     .orderBy('created_at', 'desc')
     .orderBy('id', 'desc')
     .limit(limit)
@@ -29,7 +37,14 @@ export async function listKeys(db: Db, accountId: string, limit: number, offset:
     .execute();
 }
 
-export async function countKeys(db: Db, accountId: string): Promise<number> {
+/** Without a search, the count kept on the account row; with one, a count of the matches. */
+export async function countKeys(db: Db, accountId: string, search?: string): Promise<number> {
+  if (search !== undefined && search !== '') {
+    const row = await nameContains(db.selectFrom('api_keys').where('account_id', '=', accountId), search)
+      .select((eb) => eb.fn.countAll().as('count'))
+      .executeTakeFirst();
+    return Number(row?.count ?? 0);
+  }
   const row = await db.selectFrom('accounts').select('api_key_count').where('id', '=', accountId).executeTakeFirst();
   return Number(row?.api_key_count ?? 0);
 }

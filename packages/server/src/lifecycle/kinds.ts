@@ -4,7 +4,8 @@
  * Everything else about rotation and revocation is one code path for both.
  */
 import type { Transaction } from 'kysely';
-import type { AuditActor, AuditEventType } from '../audit/record.js';
+import type { AuditEventType } from '../audit/event-types.js';
+import type { AuditActor } from '../audit/record.js';
 import type { Config } from '../config/config.js';
 import { issueApiKeyRow } from '../keys/create-api-key.js';
 import { type ApiKeyRow, toApiKeyView } from '../keys/decisions.js';

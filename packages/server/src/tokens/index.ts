@@ -2,7 +2,7 @@
 import type { AppContext } from '../context.js';
 import { createTokenRoute } from './routes/create-token.js';
 import { deviceGrantRoutes } from './routes/device-grant.js';
-import { devicePageRoute } from './routes/device-page.js';
+import { listScopesRoute } from './routes/list-scopes.js';
 import { readTokenRoutes } from './routes/read-tokens.js';
 import { revokeTokenRoute } from './routes/revoke-token.js';
 import { rotateTokenRoutes } from './routes/rotate-token.js';
@@ -15,5 +15,5 @@ export const tokenRoutes = (ctx: AppContext) => [
   revokeTokenRoute(ctx),
   ...rotateTokenRoutes(ctx),
   ...deviceGrantRoutes(ctx),
-  devicePageRoute(),
+  listScopesRoute(ctx),
 ];

@@ -280,13 +280,4 @@ describe('the device authorization grant', () => {
     }
     assert.ok(limited, 'wrong codes are throttled');
   });
-
-  test('the /device page is served, may not be framed, and runs only its own script', async () => {
-    const page = await t.client().get('/device?user_code=BCDF-GHJK');
-    assert.equal(page.status, 200);
-    assert.match(page.headers.get('content-type')!, /^text\/html/);
-    assert.match(page.headers.get('content-security-policy')!, /frame-ancestors 'none'/);
-    assert.match(page.headers.get('content-security-policy')!, /script-src 'sha256-/);
-    assert.match(page.text, /Approve/);
-  });
 });

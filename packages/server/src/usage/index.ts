@@ -2,5 +2,6 @@
 import type { AppContext } from '../context.js';
 import { getUsageRoute } from './routes/get-usage.js';
 import { listUsageEventsRoute } from './routes/list-usage-events.js';
+import { listUsagePredictionsRoute } from './routes/list-usage-predictions.js';
 
-export const usageRoutes = (ctx: AppContext) => [getUsageRoute(ctx), listUsageEventsRoute(ctx)];
+export const usageRoutes = (ctx: AppContext) => [getUsageRoute(ctx), listUsageEventsRoute(ctx), listUsagePredictionsRoute(ctx)];

@@ -22,6 +22,8 @@ export interface PredictionFilter {
   from?: number;
   to?: number;
   model?: string;
+  /** Only those created with this key or token. */
+  credentialId?: string;
 }
 
 function filtered(db: Kysely<Database>, filter: PredictionFilter) {
@@ -29,6 +31,7 @@ function filtered(db: Kysely<Database>, filter: PredictionFilter) {
   if (filter.from !== undefined) query = query.where('created_at', '>=', filter.from);
   if (filter.to !== undefined) query = query.where('created_at', '<', filter.to);
   if (filter.model !== undefined) query = query.where('model', '=', filter.model);
+  if (filter.credentialId !== undefined) query = query.where('credential_id', '=', filter.credentialId);
   return query;
 }
 
