@@ -4,7 +4,6 @@
  * terminal), then let the SDK poll at the server's interval, slower on each `slow_down`, until
  * the user decides in the console. A denial or an expired code is an authentication refusal (exit 4).
  */
-import open from 'open';
 import { SkytellsError } from 'skytells';
 import type { Cli } from './cli.js';
 import { type DeviceToken, pollDeviceToken, startDeviceLogin } from './client.js';
@@ -22,7 +21,9 @@ export async function deviceLogin(
   });
   cli.out.info(`To approve, open ${authorization.verification_uri} and enter the code:\n\n    ${authorization.user_code}\n`);
   if (request.browser && cli.out.isInteractive) {
-    // A browser is a convenience: on a machine without one the URL above is enough.
+    // A browser is a convenience: on a machine without one the URL above is enough. Loaded
+    // here, not at start-up, as most runs never open one.
+    const { default: open } = await import('open');
     await open(authorization.verification_uri_complete).catch(() => undefined);
   }
   try {

@@ -3,10 +3,9 @@
  * of stdin (for `... | skytells login --token`). Never from argv, which every user of the
  * machine can read through `ps` and which lands in shell history.
  */
-import { read } from 'read';
-
 export async function readSecret(prompt: string): Promise<string> {
   if (process.stdin.isTTY) {
+    const { read } = await import('read');
     return (await read({ prompt, silent: true, replace: '', input: process.stdin, output: process.stderr })).trim();
   }
   const chunks: Buffer[] = [];
