@@ -4529,6 +4529,244 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/credentials/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Verify a key or token presented to the operator's own service */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description The API key or personal access token your service was presented. Never logged, stored or echoed */
+                        credential: string;
+                        /** @description Scopes the credential must hold; an API key holds `inference` only */
+                        required_scopes?: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Valid: who it is and what it may do. Invalid: `{valid: false, error: "invalid_credential"}` whatever the reason, or `insufficient_scope` with `missing_scopes` for a live credential of this account lacking `required_scopes` */
+                200: {
+                    headers: {
+                        "x-request-id": components["headers"]["x-request-id"];
+                        "x-token-expires-at": components["headers"]["x-token-expires-at"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @constant */
+                            valid: true;
+                            account_id: string;
+                            /** @description A token's scopes; `["inference"]` for an API key */
+                            scopes: string[];
+                            /** @description When it stops working: expiry, or the end of a rotation grace period */
+                            expires_at: string | null;
+                            /** @constant */
+                            kind: "api_key";
+                            key_id: string;
+                        } | {
+                            /** @constant */
+                            valid: true;
+                            account_id: string;
+                            /** @description A token's scopes; `["inference"]` for an API key */
+                            scopes: string[];
+                            /** @description When it stops working: expiry, or the end of a rotation grace period */
+                            expires_at: string | null;
+                            /** @constant */
+                            kind: "personal_access_token";
+                            token_id: string;
+                        } | {
+                            /** @constant */
+                            valid: false;
+                            /** @constant */
+                            error: "invalid_credential";
+                        } | {
+                            /** @constant */
+                            valid: false;
+                            /** @constant */
+                            error: "insufficient_scope";
+                            missing_scopes: string[];
+                        };
+                    };
+                };
+                /** @description `INVALID_REQUEST`: A malformed body, or a content type other than JSON */
+                400: {
+                    headers: {
+                        "x-request-id": components["headers"]["x-request-id"];
+                        "x-token-expires-at": components["headers"]["x-token-expires-at"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `UNAUTHORIZED`: No valid session or token: missing, malformed, unknown, revoked and expired all get this same answer */
+                401: {
+                    headers: {
+                        "x-request-id": components["headers"]["x-request-id"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `FORBIDDEN`: The token lacks a scope this needs (`x-accepted-scopes` and `error.accepted_scopes` name them); Cookie-authenticated, but neither `Origin` nor `Sec-Fetch-Site` shows it comes from the console */
+                403: {
+                    headers: {
+                        "x-request-id": components["headers"]["x-request-id"];
+                        "x-accepted-scopes": components["headers"]["x-accepted-scopes"];
+                        "x-token-expires-at": components["headers"]["x-token-expires-at"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `PAYLOAD_TOO_LARGE`: The body exceeds the size limit */
+                413: {
+                    headers: {
+                        "x-request-id": components["headers"]["x-request-id"];
+                        "x-token-expires-at": components["headers"]["x-token-expires-at"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `INVALID_INPUT`: A parameter or field fails validation; `details` names it */
+                422: {
+                    headers: {
+                        "x-request-id": components["headers"]["x-request-id"];
+                        "x-token-expires-at": components["headers"]["x-token-expires-at"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `INTERNAL_ERROR`: an unexpected failure, logged under the request id */
+                default: {
+                    headers: {
+                        "x-request-id": components["headers"]["x-request-id"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/credentials/revocations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Follow revocations of the account’s credentials (Server-Sent Events), for middleware caches */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Server-Sent Events: `ready` once subscribed; `revoked` `{hashes}` (lowercase hex SHA-256 of each credential of this account that a revocation, rotation or leak report may have made invalid), written before that change is answered on this instance; `reset` (drop every cached answer: news may have been missed); `ping` every 15 s */
+                200: {
+                    headers: {
+                        "x-request-id": components["headers"]["x-request-id"];
+                        "x-token-expires-at": components["headers"]["x-token-expires-at"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/event-stream": string;
+                    };
+                };
+                /** @description `INVALID_REQUEST`: The Host header is not a valid host */
+                400: {
+                    headers: {
+                        "x-request-id": components["headers"]["x-request-id"];
+                        "x-token-expires-at": components["headers"]["x-token-expires-at"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `UNAUTHORIZED`: No valid session or token: missing, malformed, unknown, revoked and expired all get this same answer */
+                401: {
+                    headers: {
+                        "x-request-id": components["headers"]["x-request-id"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `FORBIDDEN`: The token lacks a scope this needs (`x-accepted-scopes` and `error.accepted_scopes` name them) */
+                403: {
+                    headers: {
+                        "x-request-id": components["headers"]["x-request-id"];
+                        "x-accepted-scopes": components["headers"]["x-accepted-scopes"];
+                        "x-token-expires-at": components["headers"]["x-token-expires-at"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `SERVICE_UNAVAILABLE`: Too many feeds are open for this account or this instance, or it is shutting down */
+                503: {
+                    headers: {
+                        "x-request-id": components["headers"]["x-request-id"];
+                        "retry-after": components["headers"]["retry-after"];
+                        "x-token-expires-at": components["headers"]["x-token-expires-at"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `INTERNAL_ERROR`: an unexpected failure, logged under the request id */
+                default: {
+                    headers: {
+                        "x-request-id": components["headers"]["x-request-id"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/healthz": {
         parameters: {
             query?: never;
