@@ -4,7 +4,7 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: { index: 'src/index.ts' },
+  entry: { index: 'src/index.ts', server: 'src/server/index.ts' },
   format: ['esm', 'cjs'],
   dts: true,
   clean: true,

@@ -144,7 +144,8 @@ export class Transport {
     try {
       if (userSignal?.aborted) throw abortedError();
       const response = await this.fetchFn(this.url(call.path, call.query), { method: call.method, headers, body, signal: controller.signal });
-      if (mode.timeoutHeadersOnly) release();
+      // A stream may run long: the timeout stops here, the caller's signal still ends it.
+      if (mode.timeoutHeadersOnly) clearTimeout(timer);
       if (!response.ok) throw await errorFrom(response);
       return await onSuccess(response);
     } catch (error) {

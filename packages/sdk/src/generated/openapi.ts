@@ -4884,7 +4884,7 @@ export type paths = {
             };
             requestBody?: never;
             responses: {
-                /** @description Server-Sent Events: `ready` once subscribed; `revoked` `{hashes}` (lowercase hex SHA-256 of each credential of this account that a revocation, rotation or leak report may have made invalid), written before that change is answered on this instance; `reset` (drop every cached answer: news may have been missed); `ping` every 15 s */
+                /** @description Server-Sent Events: `ready` `{subscription_id}` once subscribed; `revoked` `{hashes, seq}` (lowercase hex SHA-256 of each credential of this account that a revocation, rotation or leak report may have made invalid): the change is answered on this instance once the subscriber acknowledged it (POST /api/v1/credentials/revocations/ack), or after 1 s; `reset` (drop every cached answer: news may have been missed); `ping` every 15 s */
                 200: {
                     headers: {
                         "x-request-id": components["headers"]["x-request-id"];
@@ -4954,6 +4954,121 @@ export type paths = {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/credentials/revocations/ack": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Acknowledge a revocation event of the feed */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description From the feed’s `ready` event */
+                        subscription_id: string;
+                        /** @description From the `revoked` event acknowledged */
+                        seq: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Whether a change was waiting for this acknowledgement */
+                200: {
+                    headers: {
+                        "x-request-id": components["headers"]["x-request-id"];
+                        "x-token-expires-at": components["headers"]["x-token-expires-at"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description False when no change of this account waits for it (already answered, or not this account’s) */
+                            acknowledged: boolean;
+                        };
+                    };
+                };
+                /** @description `INVALID_REQUEST`: A malformed body, or a content type other than JSON */
+                400: {
+                    headers: {
+                        "x-request-id": components["headers"]["x-request-id"];
+                        "x-token-expires-at": components["headers"]["x-token-expires-at"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `UNAUTHORIZED`: No valid session or token: missing, malformed, unknown, revoked and expired all get this same answer */
+                401: {
+                    headers: {
+                        "x-request-id": components["headers"]["x-request-id"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `FORBIDDEN`: The token lacks a scope this needs (`x-accepted-scopes` and `error.accepted_scopes` name them); Cookie-authenticated, but neither `Origin` nor `Sec-Fetch-Site` shows it comes from the console */
+                403: {
+                    headers: {
+                        "x-request-id": components["headers"]["x-request-id"];
+                        "x-accepted-scopes": components["headers"]["x-accepted-scopes"];
+                        "x-token-expires-at": components["headers"]["x-token-expires-at"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `PAYLOAD_TOO_LARGE`: The body exceeds the size limit */
+                413: {
+                    headers: {
+                        "x-request-id": components["headers"]["x-request-id"];
+                        "x-token-expires-at": components["headers"]["x-token-expires-at"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `INVALID_INPUT`: A parameter or field fails validation; `details` names it */
+                422: {
+                    headers: {
+                        "x-request-id": components["headers"]["x-request-id"];
+                        "x-token-expires-at": components["headers"]["x-token-expires-at"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `INTERNAL_ERROR`: an unexpected failure, logged under the request id */
+                default: {
+                    headers: {
+                        "x-request-id": components["headers"]["x-request-id"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;

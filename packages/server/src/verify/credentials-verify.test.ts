@@ -14,8 +14,9 @@ import { bearer, createToken } from '../test-support/tokens.js';
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
-/** Reads a Server-Sent Events response, collecting `{event, data}` as they arrive. */
-function follow(response: Response) {
+/** Reads a Server-Sent Events response, collecting `{event, data}` as they arrive and acknowledging `revoked` events. */
+function follow(baseUrl: string, token: string, response: Response) {
+  let subscription = '';
   const events: { event: string; data: any }[] = [];
   const reader = response.body!.getReader();
   const decoder = new TextDecoder();
@@ -32,6 +33,14 @@ function follow(response: Response) {
         const event = /^event: ?(.*)$/m.exec(block)?.[1];
         const data = /^data: ?(.*)$/m.exec(block)?.[1];
         if (event) events.push({ event, data: data ? JSON.parse(data) : undefined });
+        if (event === 'ready') subscription = JSON.parse(data!).subscription_id;
+        if (event === 'revoked') {
+          void fetch(`${baseUrl}/api/v1/credentials/revocations/ack`, {
+            method: 'POST',
+            headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+            body: JSON.stringify({ subscription_id: subscription, seq: JSON.parse(data!).seq }),
+          });
+        }
         end = buffer.indexOf('\n\n');
       }
     }
@@ -143,6 +152,7 @@ describe('POST /api/v1/credentials/verify', () => {
     assert.equal(refused.status, 403);
     assert.deepEqual(refused.body.error.accepted_scopes, ['credentials.verify']);
     assert.equal((await narrow.get('/api/v1/credentials/revocations')).status, 403);
+    assert.equal((await narrow.post('/api/v1/credentials/revocations/ack', { subscription_id: 'sub_x', seq: 1 })).status, 403);
   });
 
   test('bad input is a 422 that does not echo the credential', async () => {
@@ -163,21 +173,24 @@ describe('POST /api/v1/credentials/verify', () => {
     const other = t.client();
     await other.signup();
     const otherFeedToken = await createToken(other, { scopes: ['credentials.verify'] });
-    const feed = follow(
-      await fetch(`${t.url}/api/v1/credentials/revocations`, {
-        headers: { authorization: `Bearer ${verifierToken.token}`, accept: 'text/event-stream' },
-      }),
-    );
-    const otherFeed = follow(
-      await fetch(`${t.url}/api/v1/credentials/revocations`, {
-        headers: { authorization: `Bearer ${otherFeedToken.token}`, accept: 'text/event-stream' },
-      }),
-    );
+    const subscribe = async (token: string) =>
+      follow(
+        t.url,
+        token,
+        await fetch(`${t.url}/api/v1/credentials/revocations`, { headers: { authorization: `Bearer ${token}`, accept: 'text/event-stream' } }),
+      );
+    const feed = await subscribe(verifierToken.token);
+    const otherFeed = await subscribe(otherFeedToken.token);
     try {
       await feed.until((e) => e.event === 'ready');
       await otherFeed.until((e) => e.event === 'ready');
+      const started = Date.now();
       assert.equal((await owner.delete(`/api/v1/keys/${key.id}`)).status, 200);
-      await feed.until((e) => e.event === 'revoked' && e.data.hashes.includes(sha256(key.key)));
+      assert.ok(
+        feed.events.some((e) => e.event === 'revoked' && e.data.hashes.includes(sha256(key.key))),
+        'the subscriber had the event (and acknowledged it) before the revocation was answered',
+      );
+      assert.ok(Date.now() - started < 900, 'answered on the acknowledgement, not after the 1 s timeout');
       // A change in the other account reaches its feed; by then ours would have arrived too.
       const theirs = await other.createKey('theirs');
       assert.equal((await other.delete(`/api/v1/keys/${theirs.id}`)).status, 200);
@@ -187,6 +200,46 @@ describe('POST /api/v1/credentials/verify', () => {
     } finally {
       await feed.close();
       await otherFeed.close();
+    }
+  });
+  test('a subscriber that does not acknowledge delays an answer by 1 s at most; no other account can acknowledge for it', async () => {
+    const key = await owner.createKey('silent');
+    const response = await fetch(`${t.url}/api/v1/credentials/revocations`, {
+      headers: { authorization: `Bearer ${verifierToken.token}`, accept: 'text/event-stream' },
+    });
+    const reader = response.body!.getReader();
+    let text = '';
+    const reading = (async () => {
+      for (;;) {
+        const { done, value } = await reader.read().catch(() => ({ done: true, value: undefined }));
+        if (done) return;
+        text += new TextDecoder().decode(value);
+      }
+    })();
+    try {
+      while (!/event: ?ready/.test(text)) await new Promise((resolve) => setTimeout(resolve, 10));
+      const subscription = /"subscription_id":"([^"]+)"/.exec(text)![1]!;
+      const started = Date.now();
+      const revoking = owner.delete(`/api/v1/keys/${key.id}`);
+      while (!/event: ?revoked/.test(text)) await new Promise((resolve) => setTimeout(resolve, 10));
+      const seq = Number(/"seq":(\d+)/.exec(text)![1]);
+      const other = t.client();
+      await other.signup();
+      const stranger = bearer(t, (await createToken(other, { scopes: ['credentials.verify'] })).token);
+      assert.deepEqual((await stranger.post('/api/v1/credentials/revocations/ack', { subscription_id: subscription, seq })).body, {
+        acknowledged: false,
+      });
+      assert.equal((await revoking).status, 200);
+      const waited = Date.now() - started;
+      assert.ok(waited >= 900 && waited < 3000, `answered after ${waited} ms`);
+      assert.deepEqual(
+        (await verifier.post('/api/v1/credentials/revocations/ack', { subscription_id: subscription, seq })).body,
+        { acknowledged: false },
+        'too late',
+      );
+    } finally {
+      await reader.cancel().catch(() => {});
+      await reading;
     }
   });
 });

@@ -36,5 +36,14 @@ export const verificationSchema = z.union([
 
 export type Verification = z.infer<typeof verificationSchema>;
 
+export const revocationAckBodySchema = z.object({
+  subscription_id: safeString().max(64).meta({ description: 'From the feed’s `ready` event' }),
+  seq: z.number().int().min(1).meta({ description: 'From the `revoked` event acknowledged' }),
+});
+
+export const revocationAckSchema = z.object({
+  acknowledged: z.boolean().meta({ description: 'False when no change of this account waits for it (already answered, or not this account’s)' }),
+});
+
 /** The feed's body: Server-Sent Events, described in its route's response description. */
 export const revocationFeedSchema = z.string();

@@ -10,6 +10,7 @@ import type { AppContext } from '../../context.js';
 import { ApiError } from '../../http/errors.js';
 import { headersOf } from '../../http/raw-reply.js';
 import { defineRoute } from '../../http/route.js';
+import { newId } from '../../store/ids.js';
 import { revocationFeedSchema } from '../schema.js';
 
 /** A ping at this interval lets the client tell a silent feed from a dead connection. */
@@ -28,7 +29,7 @@ export const revocationFeedRoute = (ctx: AppContext) =>
       schema: revocationFeedSchema,
       contentType: 'text/event-stream',
       description:
-        'Server-Sent Events: `ready` once subscribed; `revoked` `{hashes}` (lowercase hex SHA-256 of each credential of this account that a revocation, rotation or leak report may have made invalid), written before that change is answered on this instance; `reset` (drop every cached answer: news may have been missed); `ping` every 15 s',
+        'Server-Sent Events: `ready` `{subscription_id}` once subscribed; `revoked` `{hashes, seq}` (lowercase hex SHA-256 of each credential of this account that a revocation, rotation or leak report may have made invalid): the change is answered on this instance once the subscriber acknowledged it (POST /api/v1/credentials/revocations/ack), or after 1 s; `reset` (drop every cached answer: news may have been missed); `ping` every 15 s',
     },
     errors: {
       SERVICE_UNAVAILABLE: { when: 'Too many feeds are open for this account or this instance, or it is shutting down', headers: ['retry-after'] },
@@ -49,9 +50,11 @@ export const revocationFeedRoute = (ctx: AppContext) =>
       };
       // Subscribed before `ready` is sent: news from then on reaches this stream. Anything earlier
       // does not matter, since the client caches nothing it verified before `ready`.
+      const subscriptionId = newId('sub');
       const unsubscribe = ctx.revocations.subscribe({
+        id: subscriptionId,
         accountId,
-        revoked: (hashes) => push({ hashes }, 'revoked'),
+        revoked: (hashes, seq) => push({ hashes, seq }, 'revoked'),
         reset: () => push({}, 'reset'),
         end: () => reply.raw.end(),
       });
@@ -65,7 +68,7 @@ export const revocationFeedRoute = (ctx: AppContext) =>
       const ping = setInterval(() => push({}, 'ping'), FEED_PING_MS);
       try {
         if (!session.isConnected) await once(session, 'connected');
-        push({}, 'ready');
+        push({ subscription_id: subscriptionId }, 'ready');
         if (!reply.raw.destroyed) await once(session, 'disconnected');
       } finally {
         clearInterval(ping);
