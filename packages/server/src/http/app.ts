@@ -23,6 +23,7 @@ import { opsRoutes, type ReadinessCheck } from '../ops/routes.js';
 import { tokenRoutes } from '../tokens/index.js';
 import { usageRoutes } from '../usage/index.js';
 import { usageSampleOf } from '../usage/record-request.js';
+import { verificationRoutes } from '../verify/index.js';
 import { consoleFallback } from './console.js';
 import { ApiError, errorEnvelope, malformedPath } from './errors.js';
 import { openApiPath } from './openapi.js';
@@ -233,6 +234,7 @@ export async function buildApp(ctx: AppContext, options: AppOptions): Promise<Fa
     ...usageRoutes(ctx),
     listAuditRoute(ctx),
     ...inferenceRoutes(ctx),
+    ...verificationRoutes(ctx),
   ];
   routes.push(...opsRoutes(ctx, options.readiness, () => routes, options.version));
 
