@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { describe, test } from 'node:test';
+import { crc32 } from 'node:zlib';
 import { BASE62_ALPHABET, encodeBase62 } from './base62.js';
 import { base62Checksum, crc32Of, hexChecksum } from './checksum.js';
 import { parseCredential } from './index.js';
@@ -34,6 +35,10 @@ describe('checksum', () => {
       const text = randomBytes(1 + (i % 70)).toString('base64');
       assert.equal(crc32Of(text), referenceCrc32(text));
     }
+  });
+
+  test('CRC32 agrees with zlib, also for non-ASCII text (hashed as UTF-8)', () => {
+    for (const text of ['sk-', 'caf\u00e9', '\u2026\u{1f511}', randomBytes(300).toString('latin1')]) assert.equal(crc32Of(text), crc32(text) >>> 0);
   });
 
   test('base62 is most significant digit first, left-padded with 0, and fixed width for any CRC', () => {

@@ -10,6 +10,7 @@ import type { Store } from './store/store.js';
 import type { LastUsedBatch } from './usage/last-used-batch.js';
 import type { UsageBatch } from './usage/usage-batch.js';
 import type { InvalidationBus } from './verify/invalidation-bus.js';
+import type { RevocationFeed } from './verify/revocation-feed.js';
 import type { CredentialVerifier } from './verify/verifier.js';
 
 export interface AppContext {
@@ -20,6 +21,8 @@ export interface AppContext {
   metrics: Metrics;
   verifier: CredentialVerifier;
   invalidations: InvalidationBus;
+  /** Tells operators' middleware (GET /api/v1/credentials/revocations) which credentials changed. */
+  revocations: RevocationFeed;
   lastUsed: LastUsedBatch;
   usage: UsageBatch;
   catalogue: Catalogue;

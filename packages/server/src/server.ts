@@ -31,6 +31,8 @@ import { DAY_MS, HOUR_MS } from './usage/repository.js';
 import { UsageBatch } from './usage/usage-batch.js';
 import { type InvalidationBus, LocalInvalidationBus } from './verify/invalidation-bus.js';
 import { PostgresInvalidationBus } from './verify/postgres-invalidation-bus.js';
+import { ownersOfHashes } from './verify/repository.js';
+import { RevocationFeed } from './verify/revocation-feed.js';
 import { CredentialVerifier } from './verify/verifier.js';
 
 const VERSION: string = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
@@ -84,13 +86,21 @@ async function startOn(store: Store, opened: Array<() => Promise<void>>, config:
           connectionString: config.database.url,
           schema: config.database.schema,
           logger,
-          apply: (hashes) => verifier.invalidate(hashes),
-          applyAll: () => verifier.invalidateAll(),
+          apply: (hashes) => {
+            verifier.invalidate(hashes);
+            // Changes made on other instances reach this instance's feed subscribers here.
+            void revocations.publish(hashes);
+          },
+          applyAll: () => {
+            verifier.invalidateAll();
+            revocations.resetAll();
+          },
           reconnectDelayMs: config.listenerReconnectMs,
           heartbeatMs: config.listenerHeartbeatMs,
         })
       : undefined;
   const invalidations: InvalidationBus = postgresBus ?? new LocalInvalidationBus();
+  const revocations = new RevocationFeed((hashes) => ownersOfHashes(store.db, hashes), logger);
   const securityEvents = new SecurityEventBatch(store.db, metrics);
   const lookups = {
     api_key: apiKeyLookup(store.db),
@@ -151,6 +161,7 @@ async function startOn(store: Store, opened: Array<() => Promise<void>>, config:
     metrics,
     verifier,
     invalidations,
+    revocations,
     lastUsed,
     usage,
     catalogue: loadCatalogue(config.modelsFile),
@@ -187,6 +198,8 @@ async function startOn(store: Store, opened: Array<() => Promise<void>>, config:
     schedule,
     close() {
       closing ??= (async () => {
+        // Open revocation feeds would hold the drain below; their clients reconnect elsewhere.
+        revocations.close();
         await app.close();
         await schedule.stop();
         // What the drained requests recorded is written before the store closes.

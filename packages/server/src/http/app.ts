@@ -25,6 +25,7 @@ import { opsRoutes, type ReadinessCheck } from '../ops/routes.js';
 import { tokenRoutes } from '../tokens/index.js';
 import { usageRoutes } from '../usage/index.js';
 import { usageSampleOf } from '../usage/record-request.js';
+import { verificationRoutes } from '../verify/index.js';
 import { ApiError, errorEnvelope, malformedPath } from './errors.js';
 import { openApiPath } from './openapi.js';
 import { registerRoute } from './register-route.js';
@@ -243,6 +244,7 @@ export async function buildApp(ctx: AppContext, options: AppOptions): Promise<Fa
     listNotificationsRoute(ctx),
     listAuditRoute(ctx),
     ...inferenceRoutes(ctx),
+    ...verificationRoutes(ctx),
   ];
   routes.push(...opsRoutes(ctx, options.readiness, () => routes, options.version));
 

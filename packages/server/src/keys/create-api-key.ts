@@ -39,7 +39,7 @@ export function issueApiKeyRow(accountId: string, name: string, now: number, sec
 }
 
 export async function createApiKey(
-  ctx: Pick<AppContext, 'store' | 'verifier' | 'invalidations' | 'clock'>,
+  ctx: Pick<AppContext, 'store' | 'verifier' | 'invalidations' | 'revocations' | 'clock'>,
   input: { accountId: string; name: string; actor: AuditActor },
   secret?: string,
 ): Promise<{ row: ApiKeyRow; secret: string }> {

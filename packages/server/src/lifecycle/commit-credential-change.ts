@@ -4,7 +4,9 @@
  * this instance's cache before the caller answers. Other instances evict on the bus's news.
  *
  * Invariant: local eviction happens after commit. Were it before, a lookup racing the
- * transaction could read the old row after the eviction and cache it.
+ * transaction could read the old row after the eviction and cache it. The revocation feed
+ * (operators' middleware caches) is written next, also before the caller answers: a client
+ * that saw the answer can count on the middleware having been told.
  */
 import type { Transaction } from 'kysely';
 import type { AppContext } from '../context.js';
@@ -17,7 +19,7 @@ export interface CredentialChange<T> {
 }
 
 export async function commitCredentialChange<T>(
-  ctx: Pick<AppContext, 'store' | 'verifier' | 'invalidations'>,
+  ctx: Pick<AppContext, 'store' | 'verifier' | 'invalidations' | 'revocations'>,
   work: (trx: Transaction<Database>) => Promise<CredentialChange<T>>,
 ): Promise<T> {
   const { result, invalidated } = await ctx.store.db.transaction().execute(async (trx) => {
@@ -25,6 +27,9 @@ export async function commitCredentialChange<T>(
     await ctx.invalidations.publish(trx, change.invalidated);
     return change;
   });
-  if (invalidated.length > 0) ctx.verifier.invalidate(invalidated);
+  if (invalidated.length > 0) {
+    ctx.verifier.invalidate(invalidated);
+    await ctx.revocations.publish(invalidated);
+  }
   return result;
 }

@@ -12,7 +12,7 @@ import { commitCredentialChange } from './commit-credential-change.js';
 const FAMILY_REVOKED_REASON = 'a rotated-out token was used to rotate: treated as stolen';
 
 export async function revokeFamily(
-  ctx: Pick<AppContext, 'store' | 'verifier' | 'invalidations' | 'clock'>,
+  ctx: Pick<AppContext, 'store' | 'verifier' | 'invalidations' | 'revocations' | 'clock'>,
   reused: TokenRow,
   actor: AuditActor,
 ): Promise<void> {

@@ -13,7 +13,7 @@ import type { CredentialKind } from './kinds.js';
 import { markRevoked } from './repository.js';
 
 export async function revokeCredential<Row, View>(
-  ctx: Pick<AppContext, 'store' | 'verifier' | 'invalidations' | 'clock'>,
+  ctx: Pick<AppContext, 'store' | 'verifier' | 'invalidations' | 'revocations' | 'clock'>,
   kind: CredentialKind<Row, View>,
   command: { accountId: string; id: string; actor: AuditActor },
 ): Promise<View> {

@@ -37,7 +37,7 @@ function refusal(noun: string, refused: RotationRefusal): ApiError {
 }
 
 export async function rotateCredential<Row, View>(
-  ctx: Pick<AppContext, 'store' | 'verifier' | 'invalidations' | 'clock' | 'config'>,
+  ctx: Pick<AppContext, 'store' | 'verifier' | 'invalidations' | 'revocations' | 'clock' | 'config'>,
   kind: CredentialKind<Row, View>,
   command: RotationCommand,
 ): Promise<{ view: View; secret: string }> {

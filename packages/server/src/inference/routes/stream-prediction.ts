@@ -12,10 +12,10 @@
 import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Session } from 'better-sse';
-import type { FastifyReply } from 'fastify';
 import { requireCredential } from '../../auth/principal.js';
 import type { AppContext } from '../../context.js';
 import { ApiError } from '../../http/errors.js';
+import { headersOf } from '../../http/raw-reply.js';
 import { defineRoute } from '../../http/route.js';
 import { idParamsSchema } from '../../http/values.js';
 import { toPredictionView } from '../predictions/decisions.js';
@@ -28,15 +28,6 @@ const POLL_INTERVAL_MS = 1000;
 const STREAM_LIFETIME_MS = 5 * 60_000;
 /** Open streams per account on one instance: each reads the database once per interval. */
 const MAX_STREAMS_PER_ACCOUNT = 10;
-
-/** The headers Fastify holds for this reply (request id, token expiry, …), for the raw response. */
-function headersOf(reply: FastifyReply): Record<string, string | string[]> {
-  const headers: Record<string, string | string[]> = {};
-  for (const [name, value] of Object.entries(reply.getHeaders())) {
-    if (value !== undefined) headers[name] = typeof value === 'number' ? String(value) : value;
-  }
-  return headers;
-}
 
 /** Sends what changed until the stream ends (see the module comment). */
 async function follow(session: Session, first: PredictionView, look: () => Promise<PredictionView | undefined>, open: () => boolean) {
