@@ -11,7 +11,6 @@
  */
 import { hashCredential, maskCredential, parseCredential, redactCredentials } from '@skytells/credentials';
 import { type AuditActor, recordAuditWithNotification } from '../audit/record.js';
-import type { AppContext } from '../context.js';
 import { isoTime } from '../http/values.js';
 import { apiKeys, tokens } from '../lifecycle/kinds.js';
 import { revokeCredential } from '../lifecycle/revoke.js';
@@ -37,7 +36,7 @@ export interface ReportOutcome {
   usage_url: string | null;
 }
 
-type Ctx = Pick<AppContext, 'store' | 'verifier' | 'invalidations' | 'clock'>;
+type Ctx = Parameters<typeof revokeCredential>[0];
 
 export async function applyReports(ctx: Ctx, reports: readonly ReportedCredential[], actor: AuditActor): Promise<ReportOutcome[]> {
   const hashes = reports.map((report) => hashCredential(report.credential));

@@ -136,6 +136,26 @@ describe('personal access tokens', () => {
     assert.match(audit[0].metadata.reason, /rotated-out token was used to rotate/);
   });
 
+  test('a token of any scopes reads and revokes itself at tokens/self; a session cannot', async () => {
+    const console = t.client();
+    await console.signup();
+    const { id, token } = await createToken(console, { scopes: ['keys.read'] });
+    const own = bearer(t, token);
+    const read = await own.get('/api/v1/tokens/self');
+    assert.equal(read.status, 200, read.text);
+    assert.equal(read.body.id, id);
+    assert.deepEqual(read.body.scopes, ['keys.read']);
+    assert.ok(!read.text.includes(token), 'never the secret');
+    assert.equal((await console.get('/api/v1/tokens/self')).status, 400, 'a session has no presenting token');
+    assert.equal((await console.delete('/api/v1/tokens/self')).status, 400);
+    const revoked = await own.delete('/api/v1/tokens/self');
+    assert.equal(revoked.status, 200, revoked.text);
+    assert.equal(revoked.body.status, 'revoked');
+    assert.equal((await own.get('/api/v1/tokens/self')).status, 401, 'revoked at once');
+    assert.equal((await own.delete('/api/v1/tokens/self')).status, 401);
+    assert.ok((await auditTypes(console)).includes('token.revoked'));
+  });
+
   test('a console session rotates any token; narrower scopes are fine; a rotated token cannot be rotated twice', async () => {
     const console = t.client();
     await console.signup();
