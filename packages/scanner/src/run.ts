@@ -49,29 +49,30 @@ async function repositoryUrl(dir: string): Promise<string | undefined> {
   );
 }
 
-export async function runScan(options: ScanOptions, output: Output): Promise<0 | 1 | 2> {
-  try {
-    const format = options.format ?? 'table';
-    if (!FORMATS.includes(format)) throw new Error(`--format must be one of ${FORMATS.join(', ')}`);
-    if ((options.verify || options.report) && !options.apiUrl) throw new Error('--verify and --report need a server URL');
-    const dir = resolve(options.path ?? '.');
-    const baseline = options.baseline ? parseBaseline(await readFile(options.baseline, 'utf8')) : new Set<string>();
-    const result = await scanTarget(dir, options);
-    const findings = withoutBaseline(result.findings, baseline);
-    const remote = { apiUrl: options.apiUrl ?? '' };
-    if ((options.verify || options.report) && findings.length > 0) await checkStatus(findings, remote);
-    const live = findings.filter((finding) => finding.status === 'live');
-    output.stdout(format === 'json' ? formatJson(findings) : format === 'sarif' ? formatSarif(findings) : formatTable(findings));
-    if (options.report && live.length > 0) {
-      const url = await repositoryUrl(dir);
-      for (const leak of await reportLeaks(live, { ...remote, ...(url ? { repositoryUrl: url } : {}) })) {
-        const window = leak.exposure ? ` exposed ${leak.exposure.from} to ${leak.exposure.to}` : '';
-        output.stderr(`reported ${leak.masked}: ${leak.status}${window}${leak.usage_url ? `; requests in that window: ${leak.usage_url}` : ''}\n`);
-      }
+/**
+ * Scans, verifies and reports as `options` say, writes the findings, and answers the exit
+ * code (0 or 1, see `exitCode`). A failure (not a repository, server unreachable, bad
+ * baseline) is thrown: the caller prints it and exits 2.
+ */
+export async function runScan(options: ScanOptions, output: Output): Promise<0 | 1> {
+  const format = options.format ?? 'table';
+  if (!FORMATS.includes(format)) throw new Error(`--format must be one of ${FORMATS.join(', ')}`);
+  if ((options.verify || options.report) && !options.apiUrl) throw new Error('--verify and --report need a server URL');
+  const dir = resolve(options.path ?? '.');
+  const baseline = options.baseline ? parseBaseline(await readFile(options.baseline, 'utf8')) : new Set<string>();
+  const result = await scanTarget(dir, options);
+  const findings = withoutBaseline(result.findings, baseline);
+  const remote = { apiUrl: options.apiUrl ?? '' };
+  if ((options.verify || options.report) && findings.length > 0) await checkStatus(findings, remote);
+  const live = findings.filter((finding) => finding.status === 'live');
+  output.stdout(format === 'json' ? formatJson(findings) : format === 'sarif' ? formatSarif(findings) : formatTable(findings));
+  if (options.report && live.length > 0) {
+    const url = await repositoryUrl(dir);
+    for (const leak of await reportLeaks(live, { ...remote, ...(url ? { repositoryUrl: url } : {}) })) {
+      const window = leak.exposure ? `, exposed from ${leak.exposure.from} to ${leak.exposure.to}` : '';
+      output.stderr(`reported ${leak.masked}: ${leak.status}${window}${leak.usage_url ? `; its requests in that window: ${leak.usage_url}` : ''}\n`);
     }
-    return exitCode({ findings, failOnAny: options.failOnAny ?? false });
-  } catch (error) {
-    output.stderr(`skytells scan: ${error instanceof Error ? error.message : String(error)}\n`);
-    return exitCode({ error: true, findings: [] });
   }
+  // No error is passed, so the decision is 0 or 1.
+  return exitCode({ findings, failOnAny: options.failOnAny ?? false }) as 0 | 1;
 }
