@@ -123,3 +123,32 @@ describe('files scan', () => {
     }
   });
 });
+
+describe('history scan of packed objects (pack files read directly)', () => {
+  test('the same findings as from loose objects, through deltas, rotations and repacks', async () => {
+    const copy = plantedRepository(planted);
+    try {
+      // A key rotated in place: the new version's delta copies `KEY=sk-` from the old one.
+      const [first, second] = [generateApiKey(), generateApiKey()];
+      const filler = Array.from({ length: 400 }, (_, i) => `line ${i} of some configuration text`).join('\n');
+      write(copy, 'rotating.env', `${filler}\nSKYTELLS_API_KEY=${first}\n${filler}\n`);
+      commit(copy, 'first key', 10);
+      write(copy, 'rotating.env', `${filler}\nSKYTELLS_API_KEY=${second}\n${filler}\n`);
+      commit(copy, 'rotated', 11);
+      write(copy, 'rotating.env', `${filler}\nSKYTELLS_API_KEY=${second}\n${filler}\nmore\n`);
+      commit(copy, 'unrelated change', 12);
+      const summary = (findings: Awaited<ReturnType<typeof scanHistory>>['findings']) =>
+        findings
+          .map((f) => `${f.value} ${f.firstSeen} ${f.firstCommit} ${f.locations.map((l) => `${l.source}:${l.path}:${l.line}:${l.object}`).join(',')}`)
+          .sort();
+      const loose = summary((await scanHistory(copy)).findings);
+      assert.equal(loose.length, 7);
+      git(copy, 'repack', '-a', '-d', '-f', '-q', '--window=50');
+      git(copy, 'prune-packed');
+      assert.equal(git(copy, 'count-objects', '-v').match(/^count: (\d+)/m)?.[1], '0', 'every object is packed');
+      assert.deepEqual(summary((await scanHistory(copy)).findings), loose);
+    } finally {
+      rmSync(copy, { recursive: true, force: true });
+    }
+  });
+});

@@ -10,11 +10,14 @@
  * - `scanStaged`: the blobs in the index that differ from HEAD (for a pre-commit hook).
  */
 import { spawn } from 'node:child_process';
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { BatchParser, type GitObject } from './batch-parser.js';
 import { type Detection, detect, mayHoldCredential } from './detect.js';
 import type { ScanResult } from './files.js';
+import { looseObjects, scanPacks } from './packs.js';
 import { groupFindings, type Hit, type Location } from './findings.js';
 
 /** Runs git, handing its stdout to `consume`; rejects with git's own message on failure. */
@@ -72,11 +75,11 @@ interface Introduction {
 }
 
 /**
- * Which commits introduced each of `blobs`, and under which path: one pass of `git log --raw`
- * (tree diffs only, no content diffs) over `range`. Merges are diffed against their first
- * parent, which is also what shows a stash's changes.
+ * Which commits introduced each of `blobs` (every blob when undefined), and under which path:
+ * one pass of `git log --raw` (tree diffs only, no content diffs) over `range`. Merges are
+ * diffed against their first parent, which is also what shows a stash's changes.
  */
-async function introductions(repo: string, blobs: ReadonlySet<string>, range: string[]): Promise<Map<string, Introduction[]>> {
+async function introductions(repo: string, blobs: ReadonlySet<string> | undefined, range: string[]): Promise<Map<string, Introduction[]>> {
   const found = new Map<string, Introduction[]>();
   const args = ['log', ...range, '--raw', '--no-abbrev', '--no-renames', '--root', '--diff-merges=first-parent', '--format=%x01%H %ct'];
   await git(repo, args, async (stdout) => {
@@ -92,7 +95,7 @@ async function introductions(repo: string, blobs: ReadonlySet<string>, range: st
         const tab = line.indexOf('\t');
         const fields = line.slice(0, tab).split(' ');
         const blob = fields[3] ?? '';
-        if (!blobs.has(blob)) continue;
+        if (blobs !== undefined && !blobs.has(blob)) continue;
         const list = found.get(blob) ?? [];
         list.push({ commit, date, path: line.slice(tab + 1) });
         found.set(blob, list);
@@ -124,11 +127,7 @@ export async function scanHistory(repo: string, options: HistoryOptions = {}): P
   const hits: Hit[] = [];
   let bytes = 0;
   let objects = 0;
-  const onObject = (object: GitObject) => {
-    objects++;
-    bytes += object.content.length;
-    if (!mayHoldCredential(object.content)) return;
-    const detections = detect(object.content);
+  const found = (object: GitObject, detections: Detection[]) => {
     if (detections.length === 0) return;
     if (object.type === 'blob') {
       blobHits.set(object.oid, detections);
@@ -139,23 +138,54 @@ export async function scanHistory(repo: string, options: HistoryOptions = {}): P
       hits.push({ detection, location: { source: 'commit-message', object: object.oid, commit: object.oid, ...(date ? { date } : {}) } });
     }
   };
+  const onObject = (object: GitObject) => {
+    objects++;
+    bytes += object.content.length;
+    if (mayHoldCredential(object.content)) found(object, detect(object.content));
+  };
   const range = options.since ? [`${options.since}..HEAD`] : ['--all', '--reflog'];
+  let mapping: Promise<Map<string, Introduction[]>> | undefined;
   if (options.since) {
     const listed = await gitText(repo, ['rev-list', '--objects', '--no-object-names', ...range]);
     const oids = listed.split('\n').filter((line) => line !== '');
     if (oids.length > 0) await readObjects(repo, oids, onObject);
   } else {
-    await readObjects(repo, undefined, onObject);
+    // The walk that maps blobs to commits runs beside the object scan (another process, another core).
+    mapping = introductions(repo, undefined, range);
+    mapping.catch(() => {}); // awaited below; an early failure must not go unhandled meanwhile
+    const gitDir = await packedGitDir(repo);
+    const packs = gitDir ? await scanPacks(gitDir, (object) => found(object, object.detections)) : undefined;
+    if (packs && gitDir) {
+      bytes += packs.bytes;
+      objects += packs.packed.size;
+      const loose = (await looseObjects(gitDir)).filter((oid) => !packs.packed.has(oid));
+      if (loose.length > 0) await readObjects(repo, loose, onObject);
+    } else {
+      await readObjects(repo, undefined, onObject);
+    }
   }
   if (blobHits.size > 0) {
-    const intro = await introductions(repo, new Set(blobHits.keys()), range);
+    const intro = mapping ? await mapping : await introductions(repo, new Set(blobHits.keys()), range);
     for (const [blob, detections] of blobHits) {
       for (const location of blobLocations(blob, intro.get(blob))) {
         for (const detection of detections) hits.push({ detection, location });
       }
     }
+  } else {
+    await mapping;
   }
   return { findings: groupFindings(hits), bytes, objects };
+}
+
+/**
+ * The object folder's repository when its packs can be read directly (SHA-1 objects, no
+ * alternates); undefined sends the scan through `git cat-file` for every object.
+ */
+async function packedGitDir(repo: string): Promise<string | undefined> {
+  const [gitDir, format] = (await gitText(repo, ['rev-parse', '--path-format=absolute', '--git-common-dir', '--show-object-format'])).trim().split('\n');
+  if (!gitDir || format !== 'sha1') return undefined;
+  const alternates = await stat(join(gitDir, 'objects', 'info', 'alternates')).catch(() => undefined);
+  return alternates ? undefined : gitDir;
 }
 
 /** The index's new and changed blobs (against HEAD), with their paths. */
