@@ -124,7 +124,7 @@ describe('files scan', () => {
   });
 });
 
-describe('history scan of packed objects (pack files read directly)', () => {
+describe('history scan of packed objects (packed objects)', () => {
   test('the same findings as from loose objects, through deltas, rotations and repacks', async () => {
     const copy = plantedRepository(planted);
     try {

@@ -4,20 +4,18 @@
  * - `scanHistory`: every object in the object database, read once from one
  *   `git cat-file --batch-all-objects --batch --unordered` stream (pack order, so deltas are
  *   resolved cheaply): blobs reachable from any ref, stashes, reflog-only and dangling objects,
- *   and commit and tag messages. Only blobs that hold a credential are then mapped back to the
- *   commits and paths that introduced them, in one `git log --raw` over all refs and reflogs.
+ *   and commit and tag messages. Blobs that hold a credential are mapped back to the commits
+ *   and paths that introduced them by one `git log --raw` over all refs and reflogs, which runs
+ *   beside the object stream.
  * - `since`: only the objects reachable from HEAD and not from the base (for CI).
  * - `scanStaged`: the blobs in the index that differ from HEAD (for a pre-commit hook).
  */
 import { spawn } from 'node:child_process';
-import { stat } from 'node:fs/promises';
-import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { BatchParser, type GitObject } from './batch-parser.js';
 import { type Detection, detect, mayHoldCredential } from './detect.js';
 import type { ScanResult } from './files.js';
-import { looseObjects, scanPacks } from './packs.js';
 import { groupFindings, type Hit, type Location } from './findings.js';
 
 /** Runs git, handing its stdout to `consume`; rejects with git's own message on failure. */
@@ -153,16 +151,7 @@ export async function scanHistory(repo: string, options: HistoryOptions = {}): P
     // The walk that maps blobs to commits runs beside the object scan (another process, another core).
     mapping = introductions(repo, undefined, range);
     mapping.catch(() => {}); // awaited below; an early failure must not go unhandled meanwhile
-    const gitDir = await packedGitDir(repo);
-    const packs = gitDir ? await scanPacks(gitDir, (object) => found(object, object.detections)) : undefined;
-    if (packs && gitDir) {
-      bytes += packs.bytes;
-      objects += packs.packed.size;
-      const loose = (await looseObjects(gitDir)).filter((oid) => !packs.packed.has(oid));
-      if (loose.length > 0) await readObjects(repo, loose, onObject);
-    } else {
-      await readObjects(repo, undefined, onObject);
-    }
+    await readObjects(repo, undefined, onObject);
   }
   if (blobHits.size > 0) {
     const intro = mapping ? await mapping : await introductions(repo, new Set(blobHits.keys()), range);
@@ -175,17 +164,6 @@ export async function scanHistory(repo: string, options: HistoryOptions = {}): P
     await mapping;
   }
   return { findings: groupFindings(hits), bytes, objects };
-}
-
-/**
- * The object folder's repository when its packs can be read directly (SHA-1 objects, no
- * alternates); undefined sends the scan through `git cat-file` for every object.
- */
-async function packedGitDir(repo: string): Promise<string | undefined> {
-  const [gitDir, format] = (await gitText(repo, ['rev-parse', '--path-format=absolute', '--git-common-dir', '--show-object-format'])).trim().split('\n');
-  if (!gitDir || format !== 'sha1') return undefined;
-  const alternates = await stat(join(gitDir, 'objects', 'info', 'alternates')).catch(() => undefined);
-  return alternates ? undefined : gitDir;
 }
 
 /** The index's new and changed blobs (against HEAD), with their paths. */
