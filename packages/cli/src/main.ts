@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 /** The `skytells` binary. */
 import { run } from './program.js';
 

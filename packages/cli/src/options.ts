@@ -1,5 +1,5 @@
 /** Option parsers shared by commands; a bad value is a usage error (exit 2) from commander. */
-import { InvalidArgumentError } from 'commander';
+import { type Command, InvalidArgumentError } from 'commander';
 import { parseDuration, parseSince } from './duration.js';
 
 export function durationSeconds(value: string): number {
@@ -25,3 +25,16 @@ export function positiveInteger(value: string): number {
   if (!Number.isSafeInteger(number) || number < 1) throw new InvalidArgumentError('Expected a whole number from 1.');
   return number;
 }
+
+export interface PageOptions {
+  page: number;
+  perPage: number;
+  json?: boolean;
+}
+
+/** `--page`, `--per-page` and `--json`, for a command that prints one page of `noun`. */
+export const pageOptions = (command: Command, noun: string, perPage: number): Command =>
+  command
+    .option('--page <n>', 'page number', positiveInteger, 1)
+    .option('--per-page <n>', `${noun} per page (1-100)`, positiveInteger, perPage)
+    .option('--json', 'print JSON');

@@ -52,6 +52,13 @@ export class Output {
     this.stdout.write(redactCredentials(formatFields(fields, dim)));
   }
 
+  /** After a table of one page: how to see the others, when there are. */
+  morePages(pagination: { current_page: number; last_page: number; total: number }, noun: string): void {
+    if (pagination.last_page > pagination.current_page) {
+      this.info(`Page ${pagination.current_page} of ${pagination.last_page} (${pagination.total} ${noun}): use --page`);
+    }
+  }
+
   /** The one-time output of a create or rotate: written as is, alone on stdout. */
   secretOnce(text: string): void {
     this.stdout.write(`${text}\n`);

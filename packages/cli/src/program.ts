@@ -3,6 +3,7 @@
  * failure ends here as one message on stderr and an exit code:
  * 0 ok, 1 error, 2 usage error, 4 authentication needed or refused.
  */
+import { readFileSync } from 'node:fs';
 import { redactCredentials } from '@skytells/credentials';
 import { Command, CommanderError } from 'commander';
 import { SkytellsError } from 'skytells';
@@ -11,9 +12,10 @@ import { commands } from './commands/index.js';
 import { CliError, EXIT, type ExitCode } from './errors.js';
 import { Output } from './output.js';
 
-const VERSION = '0.1.0';
+/** From the package itself: ../package.json beside both src/ and dist/. */
+const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
-export function buildProgram(cli: Cli): Command {
+function buildProgram(cli: Cli): Command {
   const program = new Command('skytells')
     .description('Manage your Skytells account, API keys and tokens from the terminal')
     .version(VERSION)
@@ -25,15 +27,9 @@ export function buildProgram(cli: Cli): Command {
       // Commander quotes what it could not parse: an argument may be a pasted secret.
       writeErr: (text) => process.stderr.write(redactCredentials(text)),
     });
+  // Commands made with .command() inherit the settings above (exit override, output, help
+  // after an error), so every usage error, at any depth, ends in run() below.
   for (const register of commands) register(program, cli);
-  // Subcommands report usage errors through the root's handling too.
-  const inherit = (command: Command) => {
-    for (const sub of command.commands) {
-      sub.exitOverride().configureOutput(program.configureOutput()).showHelpAfterError();
-      inherit(sub);
-    }
-  };
-  inherit(program);
   return program;
 }
 

@@ -19,7 +19,7 @@ import { TestClient } from '../../server/src/test-support/client.js';
 import { createTestDatabase, type TestDatabase } from '../../server/src/test-support/database.js';
 import { type ServerProcess, spawnServer } from '../../server/src/test-support/server.js';
 
-const BIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
+const BIN = fileURLToPath(new URL('../bin/skytells.js', import.meta.url));
 
 let db: TestDatabase;
 let server: ServerProcess;

@@ -22,7 +22,9 @@ import { TestClient } from '../../server/src/test-support/client.js';
 import { createTestDatabase, type TestDatabase } from '../../server/src/test-support/database.js';
 import { type ServerProcess, spawnServer } from '../../server/src/test-support/server.js';
 
-const BIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
+/** The package's bin entry, which runs the built dist/main.js. */
+const BIN = fileURLToPath(new URL('../bin/skytells.js', import.meta.url));
+const BUILT = fileURLToPath(new URL('../dist/main.js', import.meta.url));
 const LOGIN_SCOPES = 'inference,account.read,keys.read,keys.write,tokens.read,tokens.write,usage.read,audit.read';
 const USER_CODE = /\b([BCDFGHJKLMNPQRSTVWXZ]{4}-[BCDFGHJKLMNPQRSTVWXZ]{4})\b/;
 
@@ -102,7 +104,7 @@ function shownOnce(run: Run, kind: 'api_key' | 'personal_access_token'): string 
 }
 
 before(async () => {
-  assert.ok(existsSync(BIN), 'the CLI is built (npm run build)');
+  assert.ok(existsSync(BUILT), 'the CLI is built (npm run build)');
   home = mkdtempSync(join(tmpdir(), 'skytells-cli-home-'));
   db = await createTestDatabase();
   server = await spawnServer({ ...db.env, BATCH_FLUSH_INTERVAL_MS: '10', PAT_MAX_LIFETIME_DAYS: '5' });

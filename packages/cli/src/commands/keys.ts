@@ -1,29 +1,27 @@
 /** `skytells keys list | create <name> | rotate <id> [--grace] | revoke <id>`: the account's API keys. */
-import type { CommandModule } from '../cli.js';
-import { durationSeconds, positiveInteger } from '../options.js';
+import type { CreatedApiKey } from 'skytells';
+import type { Cli, CommandModule } from '../cli.js';
+import { durationSeconds, type PageOptions, pageOptions } from '../options.js';
 import { formatTime } from '../table.js';
+
+/** A new key, alone on stdout (or the whole answer as JSON): the one time it is ever shown. */
+function showKeyOnce(cli: Cli, created: CreatedApiKey, json: boolean | undefined): void {
+  cli.out.secretOnce(json ? JSON.stringify(created, null, 2) : created.key);
+}
 
 export const keysCommand: CommandModule = (program, cli) => {
   const keys = program.command('keys').description('Manage API keys (scopes keys.read, keys.write and inference)');
 
-  keys
-    .command('list')
-    .description('List API keys, newest first')
-    .option('--page <n>', 'page number', positiveInteger, 1)
-    .option('--per-page <n>', 'keys per page (1-100)', positiveInteger, 100)
-    .option('--json', 'print JSON')
-    .action(async (options: { page: number; perPage: number; json?: boolean }, command) => {
-      const { client } = await cli.session(command);
-      const page = await cli.out.waitFor('Loading keys', client.keys.list({ page: options.page, per_page: options.perPage }));
-      if (options.json) return cli.out.json(page);
-      cli.out.table(
-        ['ID', 'NAME', 'KEY', 'STATUS', 'CREATED', 'LAST USED'],
-        page.data.map((key) => [key.id, key.name, key.masked_key, key.status, formatTime(key.created_at), formatTime(key.last_used_at, 'never')]),
-      );
-      if (page.pagination.last_page > page.pagination.current_page) {
-        cli.out.info(`Page ${page.pagination.current_page} of ${page.pagination.last_page} (${page.pagination.total} keys): use --page`);
-      }
-    });
+  pageOptions(keys.command('list').description('List API keys, newest first'), 'keys', 100).action(async (options: PageOptions, command) => {
+    const { client } = await cli.session(command);
+    const page = await cli.out.waitFor('Loading keys', client.keys.list({ page: options.page, per_page: options.perPage }));
+    if (options.json) return cli.out.json(page);
+    cli.out.table(
+      ['ID', 'NAME', 'KEY', 'STATUS', 'CREATED', 'LAST USED'],
+      page.data.map((key) => [key.id, key.name, key.masked_key, key.status, formatTime(key.created_at), formatTime(key.last_used_at, 'never')]),
+    );
+    cli.out.morePages(page.pagination, 'keys');
+  });
 
   keys
     .command('create')
@@ -33,8 +31,7 @@ export const keysCommand: CommandModule = (program, cli) => {
     .action(async (name: string, options: { json?: boolean }, command) => {
       const { client } = await cli.session(command);
       const created = await client.keys.create({ name });
-      if (options.json) cli.out.secretOnce(JSON.stringify(created, null, 2));
-      else cli.out.secretOnce(created.key);
+      showKeyOnce(cli, created, options.json);
       cli.out.info(`Created ${created.id} (${created.name}). This is the only time the key is shown: store it now.`);
     });
 
@@ -47,8 +44,7 @@ export const keysCommand: CommandModule = (program, cli) => {
     .action(async (id: string, options: { grace: number; json?: boolean }, command) => {
       const { client } = await cli.session(command);
       const rotated = await client.keys.rotate(id, { grace_period_seconds: options.grace });
-      if (options.json) cli.out.secretOnce(JSON.stringify(rotated, null, 2));
-      else cli.out.secretOnce(rotated.key);
+      showKeyOnce(cli, rotated, options.json);
       cli.out.info(
         `Rotated ${id} into ${rotated.id}. ${options.grace > 0 ? `The old key works until the grace period ends.` : 'The old key no longer works.'} This is the only time the new key is shown.`,
       );

@@ -44,5 +44,8 @@ export const loginCommand: CommandModule = (program, cli) => {
       cli.out.success(`Signed in. Token ${self.masked_token} saved to ${cli.credentialsPath}`);
       cli.out.info(`Scopes: ${self.scopes.join(', ')}; expires ${self.expires_at ?? 'never'}`);
       cli.warnIfExpiring(self.expires_at);
+      if (cli.env.SKYTELLS_TOKEN?.trim() || cli.env.SKYTELLS_API_KEY?.trim()) {
+        cli.out.warn('SKYTELLS_TOKEN or SKYTELLS_API_KEY is set: it comes before the saved token. Unset it to use this login.');
+      }
     });
 };

@@ -6,19 +6,14 @@
 import type { CommandModule } from '../cli.js';
 import { writeCredentials } from '../credentials-file.js';
 import { deviceLogin } from '../device-login.js';
-import { durationSeconds, positiveInteger, scopeList } from '../options.js';
+import { durationSeconds, type PageOptions, pageOptions, scopeList } from '../options.js';
 import { formatTime } from '../table.js';
 
 export const tokensCommand: CommandModule = (program, cli) => {
   const tokens = program.command('tokens').description('Manage personal access tokens (scopes tokens.read, tokens.write)');
 
-  tokens
-    .command('list')
-    .description('List personal access tokens, newest first')
-    .option('--page <n>', 'page number', positiveInteger, 1)
-    .option('--per-page <n>', 'tokens per page (1-100)', positiveInteger, 100)
-    .option('--json', 'print JSON')
-    .action(async (options: { page: number; perPage: number; json?: boolean }, command) => {
+  pageOptions(tokens.command('list').description('List personal access tokens, newest first'), 'tokens', 100).action(
+    async (options: PageOptions, command) => {
       const { client } = await cli.session(command);
       const page = await cli.out.waitFor('Loading tokens', client.tokens.list({ page: options.page, per_page: options.perPage }));
       if (options.json) return cli.out.json(page);
@@ -34,7 +29,9 @@ export const tokensCommand: CommandModule = (program, cli) => {
           formatTime(token.last_used_at, 'never'),
         ]),
       );
-    });
+      cli.out.morePages(page.pagination, 'tokens');
+    },
+  );
 
   tokens
     .command('revoke')

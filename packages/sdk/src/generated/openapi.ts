@@ -1359,6 +1359,199 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/tokens/self": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get the presenting token (no scope needed) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The token the request came with (never its secret) */
+                200: {
+                    headers: {
+                        "x-request-id": components["headers"]["x-request-id"];
+                        "x-token-expires-at": components["headers"]["x-token-expires-at"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            /** @example sk_pat_0a1b…9f8e */
+                            masked_token: string;
+                            scopes: string[];
+                            /** @enum {string} */
+                            status: "active" | "expired" | "revoked";
+                            /** Format: date-time */
+                            created_at: string;
+                            expires_at: string | null;
+                            /** @description Expires within 7 days */
+                            expiring_soon: boolean;
+                            /** @description May lie in the future: the end of a rotation grace period */
+                            revoked_at: string | null;
+                            replaced_by: string | null;
+                            last_used_at: string | null;
+                            last_used_ip: string | null;
+                        };
+                    };
+                };
+                /** @description `INVALID_REQUEST`: Sent with the session cookie: only a token reads or revokes itself */
+                400: {
+                    headers: {
+                        "x-request-id": components["headers"]["x-request-id"];
+                        "x-token-expires-at": components["headers"]["x-token-expires-at"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `UNAUTHORIZED`: No valid session or token: missing, malformed, unknown, revoked and expired all get this same answer */
+                401: {
+                    headers: {
+                        "x-request-id": components["headers"]["x-request-id"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `FORBIDDEN`: The token lacks a scope this needs (`x-accepted-scopes` and `error.accepted_scopes` name them) */
+                403: {
+                    headers: {
+                        "x-request-id": components["headers"]["x-request-id"];
+                        "x-accepted-scopes": components["headers"]["x-accepted-scopes"];
+                        "x-token-expires-at": components["headers"]["x-token-expires-at"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `INTERNAL_ERROR`: an unexpected failure, logged under the request id */
+                default: {
+                    headers: {
+                        "x-request-id": components["headers"]["x-request-id"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Revoke the presenting token (no scope needed): a sign-out for the CLI */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The token, revoked */
+                200: {
+                    headers: {
+                        "x-request-id": components["headers"]["x-request-id"];
+                        "x-token-expires-at": components["headers"]["x-token-expires-at"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            /** @example sk_pat_0a1b…9f8e */
+                            masked_token: string;
+                            scopes: string[];
+                            /** @enum {string} */
+                            status: "active" | "expired" | "revoked";
+                            /** Format: date-time */
+                            created_at: string;
+                            expires_at: string | null;
+                            /** @description Expires within 7 days */
+                            expiring_soon: boolean;
+                            /** @description May lie in the future: the end of a rotation grace period */
+                            revoked_at: string | null;
+                            replaced_by: string | null;
+                            last_used_at: string | null;
+                            last_used_ip: string | null;
+                        };
+                    };
+                };
+                /** @description `INVALID_REQUEST`: A malformed body, or a content type other than JSON; Sent with the session cookie: only a token reads or revokes itself */
+                400: {
+                    headers: {
+                        "x-request-id": components["headers"]["x-request-id"];
+                        "x-token-expires-at": components["headers"]["x-token-expires-at"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `UNAUTHORIZED`: No valid session or token: missing, malformed, unknown, revoked and expired all get this same answer */
+                401: {
+                    headers: {
+                        "x-request-id": components["headers"]["x-request-id"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `FORBIDDEN`: The token lacks a scope this needs (`x-accepted-scopes` and `error.accepted_scopes` name them); Cookie-authenticated, but neither `Origin` nor `Sec-Fetch-Site` shows it comes from the console */
+                403: {
+                    headers: {
+                        "x-request-id": components["headers"]["x-request-id"];
+                        "x-accepted-scopes": components["headers"]["x-accepted-scopes"];
+                        "x-token-expires-at": components["headers"]["x-token-expires-at"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `PAYLOAD_TOO_LARGE`: The body exceeds the size limit */
+                413: {
+                    headers: {
+                        "x-request-id": components["headers"]["x-request-id"];
+                        "x-token-expires-at": components["headers"]["x-token-expires-at"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `INTERNAL_ERROR`: an unexpected failure, logged under the request id */
+                default: {
+                    headers: {
+                        "x-request-id": components["headers"]["x-request-id"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tokens/{id}": {
         parameters: {
             query?: never;
