@@ -126,6 +126,8 @@ describe('leak response', () => {
     const again = await t.client().post('/api/v1/leaks', { leaks: [{ credential: key.key }] }, { headers: fromNewIp(), noOrigin: true });
     assert.equal(again.body.results[0].status, 'already_revoked');
     assert.equal(again.body.results[0].exposure.to, forKey.exposure.to, 'the window ends at the first revocation');
+    const after = await owner.get('/api/v1/audit?type=credential.leak_reported');
+    assert.equal(after.body.pagination.total, audit.body.pagination.total, 'a repeat records nothing more');
   });
 
   test('GitHub partner reports: signed ones revoke; tampered, unsigned or unknown-key ones get 401 and revoke nothing', async () => {

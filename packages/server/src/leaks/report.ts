@@ -68,26 +68,28 @@ export async function applyReports(ctx: Ctx, reports: readonly ReportedCredentia
     );
     const window = exposureWindow(row, report.firstSeen, Number.isNaN(revokedAt) ? now : revokedAt);
     const link = usageLink(row.id, window);
-    await recordAuditWithNotification(ctx.store.db, {
-      accountId: row.accountId,
-      type: 'credential.leak_reported',
-      actor,
-      target: { type: row.kind, id: row.id },
-      metadata: {
-        source: redactCredentials(report.source),
-        masked,
-        url: report.url === undefined ? null : redactCredentials(report.url),
-        commit: report.commit ?? null,
-        path: report.path === undefined ? null : redactCredentials(report.path),
-        first_seen: report.firstSeen === undefined ? null : isoTime(report.firstSeen),
-        revoked_at: isoTime(window.to),
-        exposure_from: isoTime(window.from),
-        exposure_to: isoTime(window.to),
-        already_revoked: wasRevoked,
-        usage_url: link,
-      },
-      at: now,
-    });
+    // Recorded once, by the report that revoked it: repeats of a dead credential (anyone may
+    // hold one) must not grow the owner's audit log and notifications without bound.
+    if (!wasRevoked)
+      await recordAuditWithNotification(ctx.store.db, {
+        accountId: row.accountId,
+        type: 'credential.leak_reported',
+        actor,
+        target: { type: row.kind, id: row.id },
+        metadata: {
+          source: redactCredentials(report.source),
+          masked,
+          url: report.url === undefined ? null : redactCredentials(report.url),
+          commit: report.commit ?? null,
+          path: report.path === undefined ? null : redactCredentials(report.path),
+          first_seen: report.firstSeen === undefined ? null : isoTime(report.firstSeen),
+          revoked_at: isoTime(window.to),
+          exposure_from: isoTime(window.from),
+          exposure_to: isoTime(window.to),
+          usage_url: link,
+        },
+        at: now,
+      });
     outcomes.push({
       masked,
       hash,

@@ -6,6 +6,7 @@ import type { AppContext } from '../context.js';
 import { offsetOf, pageOf, pageQuerySchema, paginatedSchema } from '../http/pagination.js';
 import { defineRoute } from '../http/route.js';
 import { isoTime, isoTimeSchema } from '../http/values.js';
+import { countNotifications, listNotifications } from './repository.js';
 
 export const notificationSchema = z.object({
   id: z.string(),
@@ -27,10 +28,10 @@ export const listNotificationsRoute = (ctx: AppContext) =>
     query: pageQuerySchema,
     response: { status: 200, schema: paginatedSchema(notificationSchema), description: 'A page of notifications, newest first' },
     async handler({ query, request }) {
-      const filtered = ctx.store.db.selectFrom('notifications').where('account_id', '=', requireAccount(request).accountId);
-      const [rows, { count }] = await Promise.all([
-        filtered.selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(query.per_page).offset(offsetOf(query)).execute(),
-        filtered.select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow(),
+      const { accountId } = requireAccount(request);
+      const [rows, total] = await Promise.all([
+        listNotifications(ctx.store.db, accountId, query.per_page, offsetOf(query)),
+        countNotifications(ctx.store.db, accountId),
       ]);
       const data = rows.map((row) => ({
         id: row.id,
@@ -40,6 +41,6 @@ export const listNotificationsRoute = (ctx: AppContext) =>
         created_at: isoTime(row.created_at),
         delivered_at: isoTime(row.delivered_at),
       }));
-      return pageOf(data, Number(count), query);
+      return pageOf(data, total, query);
     },
   });
