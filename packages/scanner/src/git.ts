@@ -125,10 +125,18 @@ export async function scanHistory(repo: string, options: HistoryOptions = {}): P
   const hits: Hit[] = [];
   let bytes = 0;
   let objects = 0;
+  const range = options.since ? [`${options.since}..HEAD`] : ['--all', '--reflog'];
+  // The walk that maps blobs to commits starts at the first blob found, and runs beside the
+  // rest of the object stream (another process, another core); a clean repository needs none.
+  let mapping: Promise<Map<string, Introduction[]>> | undefined;
   const found = (object: GitObject, detections: Detection[]) => {
     if (detections.length === 0) return;
     if (object.type === 'blob') {
       blobHits.set(object.oid, detections);
+      if (!options.since && !mapping) {
+        mapping = introductions(repo, undefined, range);
+        mapping.catch(() => {}); // awaited below; an early failure must not go unhandled meanwhile
+      }
       return;
     }
     const date = objectDate(object.content);
@@ -141,27 +149,20 @@ export async function scanHistory(repo: string, options: HistoryOptions = {}): P
     bytes += object.content.length;
     if (mayHoldCredential(object.content)) found(object, detect(object.content));
   };
-  const range = options.since ? [`${options.since}..HEAD`] : ['--all', '--reflog'];
-  let mapping: Promise<Map<string, Introduction[]>> | undefined;
   if (options.since) {
     const listed = await gitText(repo, ['rev-list', '--objects', '--no-object-names', ...range]);
     const oids = listed.split('\n').filter((line) => line !== '');
     if (oids.length > 0) await readObjects(repo, oids, onObject);
   } else {
-    // The walk that maps blobs to commits runs beside the object scan (another process, another core).
-    mapping = introductions(repo, undefined, range);
-    mapping.catch(() => {}); // awaited below; an early failure must not go unhandled meanwhile
     await readObjects(repo, undefined, onObject);
   }
   if (blobHits.size > 0) {
-    const intro = mapping ? await mapping : await introductions(repo, new Set(blobHits.keys()), range);
+    const intro = (await mapping) ?? (await introductions(repo, new Set(blobHits.keys()), range));
     for (const [blob, detections] of blobHits) {
       for (const location of blobLocations(blob, intro.get(blob))) {
         for (const detection of detections) hits.push({ detection, location });
       }
     }
-  } else {
-    await mapping;
   }
   return { findings: groupFindings(hits), bytes, objects };
 }
