@@ -16,6 +16,16 @@ const planted: Planted = {
 const dir = plantedRepository(planted);
 after(() => rmSync(dir, { recursive: true, force: true }));
 
+/** Runs `work` on a fresh copy of the planted repository, removed afterwards. */
+async function withCopy(work: (copy: string) => Promise<void>): Promise<void> {
+  const copy = plantedRepository(planted);
+  try {
+    await work(copy);
+  } finally {
+    rmSync(copy, { recursive: true, force: true });
+  }
+}
+
 describe('history scan of a real repository', () => {
   test('finds the five planted credentials and where each first appeared; no look-alike', async () => {
     const { findings } = await scanHistory(dir);
@@ -41,9 +51,8 @@ describe('history scan of a real repository', () => {
     assert.equal(notebook.locations[0]!.path, 'analysis.ipynb');
   });
 
-  test('reflog-only and dangling objects are read too', async () => {
-    const copy = plantedRepository(planted);
-    try {
+  test('reflog-only and dangling objects are read too', () =>
+    withCopy(async (copy) => {
       const reset = generateApiKey();
       const dangling = generateApiKey();
       write(copy, 'tmp.txt', `${reset}\n`);
@@ -56,14 +65,10 @@ describe('history scan of a real repository', () => {
       assert.equal(found.get(reset)?.locations[0]?.path, 'tmp.txt');
       assert.equal(found.get(dangling)?.locations[0]?.source, 'blob');
       assert.equal(found.get(dangling)?.locations[0]?.path, undefined);
-    } finally {
-      rmSync(copy, { recursive: true, force: true });
-    }
-  });
+    }));
 
-  test('--since reads only what is new since the base; --staged reads the index', async () => {
-    const copy = plantedRepository(planted);
-    try {
+  test('--since reads only what is new since the base; --staged reads the index', () =>
+    withCopy(async (copy) => {
       const base = git(copy, 'rev-parse', 'HEAD').trim();
       const fresh = generateApiKey();
       write(copy, 'new.env', `KEY=${fresh}\n`);
@@ -81,16 +86,12 @@ describe('history scan of a real repository', () => {
         result.findings.map((f) => [f.value, f.locations[0]?.path, f.locations[0]?.line]),
         [[staged, 'staged.txt', 1]],
       );
-    } finally {
-      rmSync(copy, { recursive: true, force: true });
-    }
-  });
+    }));
 });
 
 describe('files scan', () => {
-  test('the work tree only: ignored and binary files skipped, large files streamed', async () => {
-    const copy = plantedRepository(planted);
-    try {
+  test('the work tree only: ignored and binary files skipped, large files streamed', () =>
+    withCopy(async (copy) => {
       const [visible, ignored, binary, large] = [generateApiKey(), generateApiKey(), generateApiKey(), generatePersonalAccessToken()];
       write(copy, '.gitignore', 'secret/\n');
       write(copy, 'src/app.ts', `export const key = '${visible}';\n`);
@@ -118,16 +119,12 @@ describe('files scan', () => {
         outside.findings.some((f) => f.value === visible),
         true,
       );
-    } finally {
-      rmSync(copy, { recursive: true, force: true });
-    }
-  });
+    }));
 });
 
 describe('history scan of packed objects (packed objects)', () => {
-  test('the same findings as from loose objects, through deltas, rotations and repacks', async () => {
-    const copy = plantedRepository(planted);
-    try {
+  test('the same findings as from loose objects, through deltas, rotations and repacks', () =>
+    withCopy(async (copy) => {
       // A key rotated in place: the new version's delta copies `KEY=sk-` from the old one.
       const [first, second] = [generateApiKey(), generateApiKey()];
       const filler = Array.from({ length: 400 }, (_, i) => `line ${i} of some configuration text`).join('\n');
@@ -147,8 +144,5 @@ describe('history scan of packed objects (packed objects)', () => {
       git(copy, 'prune-packed');
       assert.equal(git(copy, 'count-objects', '-v').match(/^count: (\d+)/m)?.[1], '0', 'every object is packed');
       assert.deepEqual(summary((await scanHistory(copy)).findings), loose);
-    } finally {
-      rmSync(copy, { recursive: true, force: true });
-    }
-  });
+    }));
 });
