@@ -7,7 +7,7 @@
 export { BASE62_ALPHABET } from './base62.js';
 export { generateApiKey, generateCredential, generatePersonalAccessToken } from './generate.js';
 export { hashCredential } from './hash.js';
-export type { CredentialKind } from './kinds.js';
+export { type CredentialFormat, type CredentialKind, FORMATS } from './kinds.js';
 export { maskCredential } from './mask.js';
 export { isCredential, type ParsedCredential, parseCredential } from './parse.js';
 export { randomString } from './random.js';

@@ -4,6 +4,7 @@ import { auditCommand } from './audit.js';
 import { keysCommand } from './keys.js';
 import { loginCommand } from './login.js';
 import { logoutCommand } from './logout.js';
+import { scanCommand } from './scan.js';
 import { tokensCommand } from './tokens.js';
 import { usageCommand } from './usage.js';
 import { whoamiCommand } from './whoami.js';
@@ -16,4 +17,5 @@ export const commands: readonly CommandModule[] = [
   tokensCommand,
   usageCommand,
   auditCommand,
+  scanCommand,
 ];

@@ -3,6 +3,7 @@
  * (see the README). An invalid value fails start-up with one line naming the variable;
  * values are never echoed, since some (DATABASE_URL) may hold a password.
  */
+import { createPublicKey } from 'node:crypto';
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { type DatabaseTarget, parseDatabaseUrl } from '../store/database-url.js';
@@ -52,6 +53,11 @@ export interface Config {
   deviceGrantsMaxPending: number;
   /** The body limit of the public endpoints (sign-up, sign-in, password, OAuth). */
   publicBodyLimitBytes: number;
+  /** Leak response: status look-ups and leak reports per client IP per `rateLimitWindowMs`. */
+  credentialStatusMaxPerIp: number;
+  leakReportsMaxPerIp: number;
+  /** GitHub secret-scanning public keys (PEM) by key identifier; empty: GitHub reports are refused. */
+  githubSecretScanningKeys: ReadonlyMap<string, string>;
 }
 
 export class ConfigError extends Error {}
@@ -100,6 +106,9 @@ const variables = {
   RATE_LIMIT_WINDOW_SECONDS: integer(1, 86_400).default(3600),
   DEVICE_GRANTS_MAX_PENDING: integer(1, 10_000_000).default(10_000),
   PUBLIC_BODY_LIMIT_BYTES: integer(1024, 1024 * 1024).default(8192),
+  CREDENTIAL_STATUS_MAX_PER_IP: integer(1, 1_000_000).default(600),
+  LEAK_REPORTS_MAX_PER_IP: integer(1, 1_000_000).default(120),
+  GITHUB_SECRET_SCANNING_KEYS: z.string().optional(),
 } as const;
 
 const expectations: Record<keyof typeof variables, string> = {
@@ -137,7 +146,26 @@ const expectations: Record<keyof typeof variables, string> = {
   RATE_LIMIT_WINDOW_SECONDS: 'an integer from 1 to 86400',
   DEVICE_GRANTS_MAX_PENDING: 'an integer from 1 to 10000000',
   PUBLIC_BODY_LIMIT_BYTES: 'an integer from 1024 to 1048576',
+  CREDENTIAL_STATUS_MAX_PER_IP: 'a positive integer',
+  LEAK_REPORTS_MAX_PER_IP: 'a positive integer',
+  GITHUB_SECRET_SCANNING_KEYS: 'the JSON GitHub publishes ({"public_keys": [{"key_identifier", "key"}]}) with ECDSA P-256 public keys in PEM',
 };
+
+const githubKeysSchema = z.object({
+  public_keys: z.array(z.object({ key_identifier: z.string().min(1).max(200), key: z.string().min(1).max(4096) })).max(100),
+});
+
+/** GitHub's published key document → PEM by key identifier; each key must be an ECDSA P-256 public key. */
+function parseGithubKeys(text: string | undefined): Map<string, string> {
+  const keys = new Map<string, string>();
+  if (text === undefined) return keys;
+  for (const entry of githubKeysSchema.parse(JSON.parse(text)).public_keys) {
+    const key = createPublicKey(entry.key);
+    if (key.asymmetricKeyType !== 'ec' || key.asymmetricKeyDetails?.namedCurve !== 'prime256v1') throw new Error('not P-256');
+    keys.set(entry.key_identifier, entry.key);
+  }
+  return keys;
+}
 
 function parseTrustProxy(value: string): TrustProxy {
   const v = value.trim().toLowerCase();
@@ -217,5 +245,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimitWindowMs: read('RATE_LIMIT_WINDOW_SECONDS') * 1000,
     deviceGrantsMaxPending: read('DEVICE_GRANTS_MAX_PENDING'),
     publicBodyLimitBytes: Math.min(read('PUBLIC_BODY_LIMIT_BYTES'), read('BODY_LIMIT_BYTES')),
+    credentialStatusMaxPerIp: read('CREDENTIAL_STATUS_MAX_PER_IP'),
+    leakReportsMaxPerIp: read('LEAK_REPORTS_MAX_PER_IP'),
+    githubSecretScanningKeys: guard('GITHUB_SECRET_SCANNING_KEYS', () => parseGithubKeys(read('GITHUB_SECRET_SCANNING_KEYS'))),
   };
 }

@@ -19,6 +19,8 @@ import { routeAuthenticator } from '../auth/route-authenticator.js';
 import type { AppContext } from '../context.js';
 import { inferenceRoutes } from '../inference/index.js';
 import { keyRoutes } from '../keys/index.js';
+import { leakRoutes } from '../leaks/index.js';
+import { listNotificationsRoute } from '../notifications/list-notifications-route.js';
 import { opsRoutes, type ReadinessCheck } from '../ops/routes.js';
 import { tokenRoutes } from '../tokens/index.js';
 import { usageRoutes } from '../usage/index.js';
@@ -81,6 +83,10 @@ export interface RegisteredRoute {
 }
 
 declare module 'fastify' {
+  interface FastifyRequest {
+    /** The JSON body as received (null for other bodies): what a signature covers. */
+    rawBody: string | null;
+  }
   interface FastifyInstance {
     /** Every method and path Fastify registered, as Fastify saw them. */
     registeredRoutes: RegisteredRoute[];
@@ -172,6 +178,7 @@ export async function buildApp(ctx: AppContext, options: AppOptions): Promise<Fa
   app.decorateRequest('account', null);
   app.decorateRequest('credential', null);
   app.decorateRequest('usage', null);
+  app.decorateRequest('rawBody', null);
   // JSON only: any other content type is refused with 400 INVALID_REQUEST.
   app.removeContentTypeParser('text/plain');
   // The official SDK sends `Content-Type: application/json` on every request, body or not: an
@@ -179,6 +186,8 @@ export async function buildApp(ctx: AppContext, options: AppOptions): Promise<Fa
   // (prototype-poisoning checks included).
   const parseJson = app.getDefaultJsonParser('error', 'error');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    // Kept for signature checks over the exact bytes (GitHub's leak reports); the body limit bounds it.
+    request.rawBody = body as string;
     if (body === '' && (request.method === 'POST' || request.method === 'DELETE')) return done(null, {});
     parseJson(request, body as string, done);
   });
@@ -232,6 +241,8 @@ export async function buildApp(ctx: AppContext, options: AppOptions): Promise<Fa
     ...keyRoutes(ctx),
     ...tokenRoutes(ctx),
     ...usageRoutes(ctx),
+    ...leakRoutes(ctx),
+    listNotificationsRoute(ctx),
     listAuditRoute(ctx),
     ...inferenceRoutes(ctx),
     ...verificationRoutes(ctx),

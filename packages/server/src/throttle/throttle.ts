@@ -28,7 +28,11 @@ export type ThrottlePurpose =
   /** Sign-ups per client IP, successful or not. */
   | 'signup_ip'
   /** Device logins started per client IP. */
-  | 'device_grant_ip';
+  | 'device_grant_ip'
+  /** Credential status look-ups (by hash) per client IP. */
+  | 'credential_status_ip'
+  /** Leak reports per client IP. */
+  | 'leak_report_ip';
 
 function policyOf(config: Config, purpose: ThrottlePurpose): ThrottlePolicy {
   const failures = (limit: number): ThrottlePolicy => ({
@@ -51,6 +55,10 @@ function policyOf(config: Config, purpose: ThrottlePurpose): ThrottlePolicy {
       return creations(config.signupMaxPerIp);
     case 'device_grant_ip':
       return creations(config.deviceGrantsMaxPerIp);
+    case 'credential_status_ip':
+      return creations(config.credentialStatusMaxPerIp);
+    case 'leak_report_ip':
+      return creations(config.leakReportsMaxPerIp);
   }
 }
 

@@ -1,0 +1,189 @@
+/**
+ * Detection: where in a buffer our credentials are, written plainly or inside an encoding.
+ *
+ * Fast path first: a buffer is searched (natively, `Buffer.indexOf`) for a short list of
+ * literal needles, every way a credential's prefix can be spelled in a supported encoding. Only
+ * around a needle is text decoded and checked, so a buffer without one costs a few memchr-speed
+ * passes and nothing else.
+ *
+ * Invariant: a detection is reported only when `parseCredential` accepts it (prefix, exact
+ * length, alphabet and CRC32 checksum), so look-alikes (one character changed, other vendors'
+ * `sk-…` strings, random strings of the same shape) are never reported: a random string passes
+ * with probability 2^-32. A credential glued to a further word character is part of a longer
+ * run, not ours, and is skipped.
+ */
+import { type CredentialFormat, FORMATS, parseCredential } from '@skytells/credentials';
+
+/** How the credential was written where it was found. */
+export type Encoding = 'plain' | 'json-escape' | 'percent' | 'base64';
+
+export interface Detection {
+  /** The credential itself: kept in memory only, never printed (mask it). */
+  value: string;
+  kind: CredentialFormat['kind'];
+  encoding: Encoding;
+  /** Byte offset of the needle that led to it. */
+  offset: number;
+  /** 1-based line of `offset`. */
+  line: number;
+}
+
+const WORD = /[0-9A-Za-z_]/;
+/** A colour code, raw (ESC, U+001B) or JSON-escaped, right before a credential. */
+const ANSI_COLOUR = new RegExp(`(?:${String.fromCharCode(27)}|\\\\u001[bB])\\[[0-9;]*m$`);
+const LONGEST = Math.max(...FORMATS.map((f) => f.length));
+
+type NeedleKind = 'plain' | 'percent' | 'unicode' | 'base64';
+interface Needle {
+  bytes: Buffer;
+  kind: NeedleKind;
+}
+
+/**
+ * The characters of base64(prefix) that do not depend on the bytes around the prefix, for each
+ * of the three byte alignments the prefix can have inside the encoded text.
+ */
+function base64Fragments(prefix: string): string[] {
+  const fragments: string[] = [];
+  for (let shift = 0; shift < 3; shift++) {
+    const encode = (fill: number) => Buffer.concat([Buffer.alloc(shift, fill), Buffer.from(prefix), Buffer.alloc(3, fill)]).toString('base64');
+    const low = encode(0);
+    const high = encode(255);
+    // Character i covers bits 6i..6i+5; it is fixed when they all lie inside the prefix.
+    const first = Math.ceil((shift * 8) / 6);
+    const end = Math.floor(((shift + prefix.length) * 8) / 6);
+    const fragment = low.slice(first, end);
+    if (fragment !== high.slice(first, end)) throw new Error('base64 fragment depends on its neighbours');
+    fragments.push(fragment);
+  }
+  return fragments;
+}
+
+const NEEDLES: Needle[] = [
+  ...FORMATS.map((f) => ({ bytes: Buffer.from(f.prefix), kind: 'plain' as const })),
+  // Percent-encoding of the prefix's punctuation or of its first letter, at any depth.
+  { bytes: Buffer.from('sk%'), kind: 'percent' },
+  { bytes: Buffer.from('%73'), kind: 'percent' },
+  { bytes: Buffer.from('%2573'), kind: 'percent' },
+  // JSON \u escapes inside the prefix (`sk\u002d…`, `\u0073k-…`).
+  { bytes: Buffer.from('sk\\u00'), kind: 'unicode' },
+  { bytes: Buffer.from('\\u0073'), kind: 'unicode' },
+  ...FORMATS.flatMap((f) => base64Fragments(f.prefix).map((fragment) => ({ bytes: Buffer.from(fragment), kind: 'base64' as const }))),
+];
+
+/** True when the buffer holds any needle: the only work done for the vast majority of blobs. */
+export function mayHoldCredential(buffer: Buffer): boolean {
+  for (const needle of NEEDLES) if (buffer.indexOf(needle.bytes) !== -1) return true;
+  return false;
+}
+
+/**
+ * May a credential start right after `before` (the text before it)? Yes after a non-word
+ * character, and after an escape that ends in a letter or digit: a JSON or C escape (`\n`),
+ * a percent-encoded separator (`%3D`, `%0A`), a terminal colour code (`\u001b[0m`, notebook
+ * outputs).
+ */
+function startBoundary(before: string): Encoding | null {
+  if (before === '' || !WORD.test(before.charAt(before.length - 1))) return 'plain';
+  if (before.charAt(before.length - 2) === '\\') return 'json-escape';
+  if (/%[0-9A-Fa-f]{2}$/.test(before)) return 'percent';
+  if (ANSI_COLOUR.test(before)) return 'json-escape';
+  return null;
+}
+
+/** The credential of some kind at `text[at]`, if its checksum holds and no word character follows it. */
+function credentialAt(text: string, at: number): { value: string; kind: CredentialFormat['kind'] } | null {
+  for (const format of FORMATS) {
+    if (!text.startsWith(format.prefix, at)) continue;
+    const end = at + format.length;
+    if (end > text.length || WORD.test(text.charAt(end))) continue;
+    const parsed = parseCredential(text.slice(at, end));
+    if (parsed) return { value: text.slice(at, end), kind: parsed.kind };
+  }
+  return null;
+}
+
+/** Undoes every level of an escape in a run (percent-encoding: `%2D`, `%252D`…; JSON `\u002d`). */
+function decodeRun(run: string, pattern: RegExp, radix: number): string {
+  for (let text = run; ; ) {
+    const decoded = text.replace(pattern, (_, code: string) => String.fromCharCode(Number.parseInt(code, radix)));
+    if (decoded === text) return text;
+    text = decoded;
+  }
+}
+const PERCENT_RUN = /^(?:%(?:25)*[0-9A-Fa-f]{2}|[0-9A-Za-z_-])+/;
+const UNICODE_RUN = /^(?:\\u[0-9A-Fa-f]{4}|[0-9A-Za-z_-])+/;
+const BASE64_CHARS = /^[A-Za-z0-9+/]+/;
+/** Enough text after a needle for the longest credential in the deepest encoding we follow. */
+const RUN_WINDOW = LONGEST * 10;
+
+export function detect(buffer: Buffer): Detection[] {
+  const found = new Map<string, Detection>();
+  const add = (value: string, kind: Detection['kind'], encoding: Encoding, offset: number) => {
+    const key = `${offset}:${value}`;
+    if (!found.has(key)) found.set(key, { value, kind, encoding, offset, line: 0 });
+  };
+  const textAt = (start: number, end: number) => buffer.toString('latin1', Math.max(0, start), Math.min(buffer.length, end));
+
+  for (const needle of NEEDLES) {
+    for (let at = buffer.indexOf(needle.bytes); at !== -1; at = buffer.indexOf(needle.bytes, at + 1)) {
+      const before = textAt(at - 16, at);
+      if (needle.kind === 'plain') {
+        const encoding = startBoundary(before);
+        const hit = encoding && credentialAt(textAt(at, at + LONGEST + 1), 0);
+        if (encoding && hit) add(hit.value, hit.kind, encoding, at);
+      } else if (needle.kind === 'percent' || needle.kind === 'unicode') {
+        if (!startBoundary(before)) continue;
+        const [pattern, escaped, radix] =
+          needle.kind === 'percent' ? [PERCENT_RUN, /%([0-9A-Fa-f]{2})/g, 16] : [UNICODE_RUN, /\\u([0-9A-Fa-f]{4})/g, 16];
+        const run = pattern.exec(textAt(at, at + RUN_WINDOW))?.[0] ?? '';
+        const hit = credentialAt(decodeRun(run, escaped, radix), 0);
+        if (hit) add(hit.value, hit.kind, needle.kind === 'percent' ? 'percent' : 'json-escape', at);
+      } else {
+        // The fragment sits at one of four character alignments of its base64 run: decode
+        // the neighbourhood at each and look for a credential in what comes out.
+        const windowStart = Math.max(0, at - 8);
+        const window = textAt(windowStart, at + Math.ceil((LONGEST + 8) / 3) * 4 + 8);
+        let runStart = at - windowStart;
+        while (runStart > 0 && BASE64_CHARS.test(window.charAt(runStart - 1))) runStart--;
+        for (let shift = 0; shift < 4; shift++) {
+          const chars = BASE64_CHARS.exec(window.slice(runStart + shift))?.[0] ?? '';
+          // Node decodes a trailing partial group too, so a credential at the end of a run is kept.
+          const decoded = Buffer.from(chars, 'base64').toString('latin1');
+          for (const format of FORMATS) {
+            for (let p = decoded.indexOf(format.prefix); p !== -1; p = decoded.indexOf(format.prefix, p + 1)) {
+              const hit = credentialAt(decoded, p);
+              if (hit) add(hit.value, hit.kind, 'base64', at);
+            }
+          }
+        }
+      }
+    }
+  }
+  return withLines(buffer, withoutRepeats([...found.values()].sort((a, b) => a.offset - b.offset)));
+}
+
+/** One base64 run yields its credential through several fragments: keep the first of each nearby group. */
+function withoutRepeats(detections: Detection[]): Detection[] {
+  const lastBase64 = new Map<string, number>();
+  return detections.filter((detection) => {
+    if (detection.encoding !== 'base64') return true;
+    const previous = lastBase64.get(detection.value);
+    lastBase64.set(detection.value, detection.offset);
+    return previous === undefined || detection.offset - previous > RUN_WINDOW;
+  });
+}
+
+/** Sets each detection's 1-based line (detections sorted by offset). */
+function withLines(buffer: Buffer, detections: Detection[]): Detection[] {
+  let line = 1;
+  let counted = 0;
+  for (const detection of detections) {
+    for (let nl = buffer.indexOf(10, counted); nl !== -1 && nl < detection.offset; nl = buffer.indexOf(10, nl + 1)) {
+      line++;
+      counted = nl + 1;
+    }
+    detection.line = line;
+  }
+  return detections;
+}
