@@ -226,7 +226,7 @@ async function readJson(response: Response): Promise<unknown> {
       `Status: ${response.status}, Content: ${text}`,
       response.status,
       {
-        requestId: response.headers.get('x-request-id') ?? undefined,
+        requestId: requestIdOf(response),
       },
     );
   }
@@ -244,7 +244,7 @@ async function readJson(response: Response): Promise<unknown> {
       `The server returned invalid JSON. Status: ${response.status}`,
       response.status,
       {
-        requestId: response.headers.get('x-request-id') ?? undefined,
+        requestId: requestIdOf(response),
       },
     );
   }
@@ -262,6 +262,12 @@ function isEnvelopeError(value: unknown): value is Envelope {
 }
 
 const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+
+/** The request id of an answer (the envelope's, else the header's), with any credential in it masked. */
+function requestIdOf(response: Response, fromBody?: unknown): string | undefined {
+  const id = str(fromBody) ?? response.headers.get('x-request-id') ?? undefined;
+  return id === undefined ? undefined : redactCredentials(id);
+}
 
 /** Seconds from a `Retry-After` header (delta-seconds or an HTTP date). */
 function retryAfterOf(response: Response): number | undefined {
@@ -289,7 +295,7 @@ function envelopeError(envelope: Envelope, response: Response): SkytellsError {
     redactCredentials(details),
     typeof error.http_status === 'number' ? error.http_status : response.status,
     {
-      requestId: str(envelope.request_id) ?? response.headers.get('x-request-id') ?? undefined,
+      requestId: requestIdOf(response, envelope.request_id),
       acceptedScopes: accepted,
       retryAfter: retryAfterOf(response),
     },
@@ -298,7 +304,7 @@ function envelopeError(envelope: Envelope, response: Response): SkytellsError {
 
 /** The SkytellsError for a response whose status is not 2xx. */
 export async function errorFrom(response: Response): Promise<SkytellsError> {
-  const requestId = response.headers.get('x-request-id') ?? undefined;
+  const requestId = requestIdOf(response);
   const contentType = response.headers.get('content-type') ?? '';
   if (!contentType.includes('json')) {
     const text = await safeText(response);
