@@ -35,6 +35,15 @@ describe('the skytells package', () => {
     assert.equal(manifest.dependencies, undefined, 'no runtime dependencies');
   });
 
+  test('a drop-in superset of the official skytells@1.0.0: every export and every client method', async () => {
+    const official = await import('skytells-official');
+    const ours = await import(dist('index.js'));
+    for (const name of Object.keys(official)) assert.ok(name in ours, `the official SDK exports ${name}; ours does not`);
+    const methods = (prototype: object) => Object.getOwnPropertyNames(prototype).filter((name) => name !== 'constructor');
+    for (const name of methods(official.SkytellsClient.prototype)) assert.ok(name in ours.SkytellsClient.prototype, `no ${name} method`);
+    for (const [key, value] of Object.entries(official.PredictionStatus)) assert.equal(ours.PredictionStatus[key], value, `PredictionStatus.${key}`);
+  });
+
   test('ESM and CJS builds expose the same entry points, the official names among them', async () => {
     const esm = await import(dist('index.js'));
     const cjs = createRequire(import.meta.url)(dist('index.cjs'));
