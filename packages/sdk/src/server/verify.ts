@@ -228,7 +228,7 @@ export class CredentialVerifier {
     await this.http.open(
       { method: 'GET', path: '/api/v1/credentials/revocations', accept: 'text/event-stream', options: { signal: controller.signal } },
       async (response) => {
-        for await (const message of readEvents(response)) {
+        for await (const message of readEvents(response, controller.signal)) {
           watchdog();
           if (message.event === 'ready') {
             subscription = (JSON.parse(message.data) as { subscription_id: string }).subscription_id;
