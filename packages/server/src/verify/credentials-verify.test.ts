@@ -8,8 +8,7 @@ import { createHash } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { generateApiKey, generatePersonalAccessToken } from '@skytells/credentials';
 import { TestClient } from '../test-support/client.js';
-import { createTestDatabase, type TestDatabase } from '../test-support/database.js';
-import { ManualClock, type ServerProcess, spawnServer, startTestServer, type TestServer } from '../test-support/server.js';
+import { ManualClock, spawnTestServer, startTestServer, type TestServer, type TestServerProcess } from '../test-support/server.js';
 import { bearer, createToken } from '../test-support/tokens.js';
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
@@ -245,17 +244,11 @@ describe('POST /api/v1/credentials/verify', () => {
 });
 
 describe('the presented credential is never logged (LOG_LEVEL=debug, real process)', () => {
-  let db: TestDatabase;
-  let server: ServerProcess;
+  let server: TestServerProcess;
   before(async () => {
-    db = await createTestDatabase();
-    server = await spawnServer({ ...db.env, LOG_LEVEL: 'debug' });
+    server = await spawnTestServer({ LOG_LEVEL: 'debug' });
   });
-  after(async () => {
-    server.child.kill('SIGKILL');
-    await server.exited;
-    await db.drop();
-  });
+  after(() => server.stop());
 
   test('valid, invalid and refused verifications leave no trace of the credential; an open feed does not hold up SIGTERM', async () => {
     const owner = new TestClient(server.url);
