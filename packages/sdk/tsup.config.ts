@@ -1,5 +1,5 @@
 // The published build: ESM, CJS and types for `skytells` and `skytells/server`. Our
-// credentials module and the SSE parser are bundled in, so the package has no runtime
+// credentials module, the SSE parser and SHA-256 (@noble/hashes) are bundled in, so the package has no runtime
 // dependencies; `neutral` keeps Node built-ins out (a test checks the output imports nothing).
 import { defineConfig } from 'tsup';
 
@@ -10,7 +10,7 @@ export default defineConfig({
   clean: true,
   platform: 'neutral',
   target: 'es2022',
-  noExternal: ['@skytells/credentials', 'eventsource-parser'],
+  noExternal: ['@skytells/credentials', 'eventsource-parser', '@noble/hashes'],
   // Rollup's smallest preset drops the unused `node:crypto` import of the credentials module's
   // generator and hasher, which the SDK never calls.
   treeshake: { preset: 'smallest' },

@@ -224,6 +224,24 @@ describe('SkytellsError for what only a misbehaving or absent server does', () =
     assert.equal(error.httpStatus, 0);
   });
 
+  test('predictions.stream ends when the caller aborts, even while the server keeps the stream open', async () => {
+    const fake = await fakeServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.write('event: status\ndata: {"id":"pred_1","status":"processing"}\n\n');
+    });
+    try {
+      const controller = new AbortController();
+      const seen: string[] = [];
+      for await (const event of createClient(key, { baseUrl: fake.url }).predictions.stream('pred_1', { signal: controller.signal })) {
+        seen.push(event.event);
+        controller.abort();
+      }
+      assert.deepEqual(seen, ['status']);
+    } finally {
+      await fake.close();
+    }
+  });
+
   test('a non-JSON body is SERVER_ERROR with the status', async () => {
     const fake = await fakeServer((_req, res) => res.writeHead(502, { 'content-type': 'text/html' }).end('<h1>Bad gateway</h1>'));
     try {

@@ -75,7 +75,8 @@ export class SkytellsClient {
     /**
      * The prediction's changes as they happen: `status` (the whole prediction), `output`, then
      * `done` or `error`. A stream the server ends early (it caps each at a few minutes) is
-     * reopened, so the iteration ends only at `done`, `error`, or when the caller stops.
+     * reopened, so the iteration ends only at `done`, `error`, or when the caller stops (`break`,
+     * or aborts `options.signal`).
      */
     stream: (id: string, options?: RequestOptions): AsyncIterable<PredictionEvent> => this.events(id, options),
   };
@@ -146,14 +147,15 @@ export class SkytellsClient {
         (opened) => opened,
       );
       let received = 0;
-      for await (const message of readEvents(response)) {
+      for await (const message of readEvents(response, options?.signal)) {
         received++;
         const event = { event: message.event ?? 'message', data: JSON.parse(message.data) as unknown } as PredictionEvent;
         yield event;
         if (event.event === 'done' || event.event === 'error') return;
       }
-      // Ended without a final event: the server closed a long stream; reopen, unless it sent nothing at all.
-      if (received === 0) return;
+      // Ended without a final event: the server closed a long stream; reopen, unless it sent
+      // nothing at all or the caller aborted.
+      if (received === 0 || options?.signal?.aborted) return;
     }
   }
 }

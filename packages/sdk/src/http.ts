@@ -215,39 +215,43 @@ async function safeText(response: Response): Promise<string> {
   return redactCredentials(cut);
 }
 
-/** A successful response's JSON; anything else is a SERVER_ERROR. */
-async function readJson(response: Response): Promise<unknown> {
-  const contentType = response.headers.get('content-type') ?? '';
-  if (!contentType.includes('json')) {
-    const text = await safeText(response);
-    throw new SkytellsError(
-      `Server responded with non-JSON content (${contentType || 'no content type'})`,
-      'SERVER_ERROR',
-      `Status: ${response.status}, Content: ${text}`,
-      response.status,
-      {
-        requestId: response.headers.get('x-request-id') ?? undefined,
-      },
-    );
-  }
-  const text = await response.text();
-  try {
-    const parsed = JSON.parse(text) as unknown;
-    // The Skytells envelope may report a failure in a 200 (`status: false`), as the official SDK also checks.
-    if (isEnvelopeError(parsed)) throw envelopeError(parsed, response);
-    return parsed;
-  } catch (error) {
-    if (error instanceof SkytellsError) throw error;
-    throw new SkytellsError(
+/** SERVER_ERROR for an answer that is not JSON (a proxy's HTML page, say), or not valid JSON. */
+async function serverError(response: Response, kind: 'not JSON' | 'invalid JSON'): Promise<SkytellsError> {
+  const extras = { requestId: requestIdOf(response), retryAfter: retryAfterOf(response) };
+  if (kind === 'invalid JSON') {
+    return new SkytellsError(
       'Invalid JSON response',
       'SERVER_ERROR',
       `The server returned invalid JSON. Status: ${response.status}`,
       response.status,
-      {
-        requestId: response.headers.get('x-request-id') ?? undefined,
-      },
+      extras,
     );
   }
+  const contentType = response.headers.get('content-type') || 'no content type';
+  const text = await safeText(response);
+  return new SkytellsError(
+    `Server responded with non-JSON content (${contentType})`,
+    'SERVER_ERROR',
+    `Status: ${response.status}, Content: ${text}`,
+    response.status,
+    extras,
+  );
+}
+
+const isJson = (response: Response) => (response.headers.get('content-type') ?? '').includes('json');
+
+/** A successful response's JSON; anything else is a SERVER_ERROR. */
+async function readJson(response: Response): Promise<unknown> {
+  if (!isJson(response)) throw await serverError(response, 'not JSON');
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(await response.text());
+  } catch {
+    throw await serverError(response, 'invalid JSON');
+  }
+  // The Skytells envelope may report a failure in a 200 (`status: false`), as the official SDK also checks.
+  if (isEnvelopeError(parsed)) throw envelopeError(parsed, response);
+  return parsed;
 }
 
 interface Envelope {
@@ -262,6 +266,12 @@ function isEnvelopeError(value: unknown): value is Envelope {
 }
 
 const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+
+/** The request id of an answer (the envelope's, else the header's), with any credential in it masked. */
+function requestIdOf(response: Response, fromBody?: unknown): string | undefined {
+  const id = str(fromBody) ?? response.headers.get('x-request-id') ?? undefined;
+  return id === undefined ? undefined : redactCredentials(id);
+}
 
 /** Seconds from a `Retry-After` header (delta-seconds or an HTTP date). */
 function retryAfterOf(response: Response): number | undefined {
@@ -289,7 +299,7 @@ function envelopeError(envelope: Envelope, response: Response): SkytellsError {
     redactCredentials(details),
     typeof error.http_status === 'number' ? error.http_status : response.status,
     {
-      requestId: str(envelope.request_id) ?? response.headers.get('x-request-id') ?? undefined,
+      requestId: requestIdOf(response, envelope.request_id),
       acceptedScopes: accepted,
       retryAfter: retryAfterOf(response),
     },
@@ -298,55 +308,25 @@ function envelopeError(envelope: Envelope, response: Response): SkytellsError {
 
 /** The SkytellsError for a response whose status is not 2xx. */
 export async function errorFrom(response: Response): Promise<SkytellsError> {
-  const requestId = response.headers.get('x-request-id') ?? undefined;
-  const contentType = response.headers.get('content-type') ?? '';
-  if (!contentType.includes('json')) {
-    const text = await safeText(response);
-    return new SkytellsError(
-      `Server responded with non-JSON content (${contentType || 'no content type'})`,
-      'SERVER_ERROR',
-      `Status: ${response.status}, Content: ${text}`,
-      response.status,
-      {
-        requestId,
-        retryAfter: retryAfterOf(response),
-      },
-    );
-  }
+  if (!isJson(response)) return serverError(response, 'not JSON');
   let parsed: unknown;
   try {
     parsed = JSON.parse(await response.text());
   } catch {
-    return new SkytellsError(
-      'Invalid JSON response',
-      'SERVER_ERROR',
-      `The server returned invalid JSON. Status: ${response.status}`,
-      response.status,
-      {
-        requestId,
-        retryAfter: retryAfterOf(response),
-      },
-    );
+    return serverError(response, 'invalid JSON');
   }
   if (typeof parsed === 'object' && parsed !== null && ('error' in parsed || 'response' in parsed)) {
     const envelope = parsed as Envelope;
     // OAuth endpoints answer RFC 6749 errors: {error: "slow_down", error_description}.
     if (typeof envelope.error === 'string') {
       const oauth = parsed as { error: string; error_description?: unknown };
-      return new SkytellsError(
-        redactCredentials(str(oauth.error_description) ?? oauth.error),
-        oauth.error,
-        redactCredentials(str(oauth.error_description) ?? ''),
-        response.status,
-        {
-          requestId,
-        },
-      );
+      const description = redactCredentials(str(oauth.error_description) ?? '');
+      return new SkytellsError(description || oauth.error, oauth.error, description, response.status, { requestId: requestIdOf(response) });
     }
     return envelopeError(envelope, response);
   }
   return new SkytellsError(`HTTP error ${response.status}`, 'HTTP_ERROR', `The server returned status code ${response.status}`, response.status, {
-    requestId,
+    requestId: requestIdOf(response),
     retryAfter: retryAfterOf(response),
   });
 }

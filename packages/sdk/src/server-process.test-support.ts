@@ -4,8 +4,7 @@
  * tokens from.
  */
 import { TestClient } from '../../server/src/test-support/client.js';
-import { createTestDatabase } from '../../server/src/test-support/database.js';
-import { spawnServer } from '../../server/src/test-support/server.js';
+import { spawnTestServer } from '../../server/src/test-support/server.js';
 
 export interface RunningTestServer {
   url: string;
@@ -19,8 +18,7 @@ export interface RunningTestServer {
 }
 
 export async function startServerProcess(env: Record<string, string> = {}): Promise<RunningTestServer> {
-  const db = await createTestDatabase();
-  const server = await spawnServer({ LOG_LEVEL: 'info', ...db.env, ...env });
+  const server = await spawnTestServer({ LOG_LEVEL: 'info', ...env });
   const console = new TestClient(server.url);
   await console.signup();
   return {
@@ -32,10 +30,6 @@ export async function startServerProcess(env: Record<string, string> = {}): Prom
       if (response.status !== 201) throw new Error(`create token failed: ${response.status} ${response.text}`);
       return response.body;
     },
-    async stop() {
-      server.child.kill('SIGTERM');
-      await server.exited;
-      await db.drop();
-    },
+    stop: server.stop,
   };
 }

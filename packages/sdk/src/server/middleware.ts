@@ -54,10 +54,12 @@ export function refusalOf(result: Exclude<CheckResult, { ok: true }>): Refusal {
   return { status: result.status, headers, body: { status: false, response: message, error } };
 }
 
-interface FastifyLikeRequest {
+/** A Node request as Fastify and Express hand it over; the verified credential goes on `skytells`. */
+interface NodeLikeRequest {
   headers: Record<string, HeaderValue>;
   skytells?: ValidCredential;
 }
+
 interface FastifyLikeReply {
   code(status: number): FastifyLikeReply;
   headers(values: Record<string, string>): FastifyLikeReply;
@@ -69,7 +71,7 @@ interface FastifyLikeReply {
  * On success `request.skytells` is the verified credential.
  */
 export function skytellsFastify(verifier: CredentialVerifier, options: MiddlewareOptions = {}) {
-  return async (request: FastifyLikeRequest, reply: FastifyLikeReply): Promise<void> => {
+  return async (request: NodeLikeRequest, reply: FastifyLikeReply): Promise<void> => {
     const result = await verifier.check(
       presentedCredential((name) => request.headers[name]),
       options.requiredScopes,
@@ -83,10 +85,6 @@ export function skytellsFastify(verifier: CredentialVerifier, options: Middlewar
   };
 }
 
-interface ExpressLikeRequest {
-  headers: Record<string, HeaderValue>;
-  skytells?: ValidCredential;
-}
 interface ExpressLikeResponse {
   status(code: number): ExpressLikeResponse;
   set(headers: Record<string, string>): ExpressLikeResponse;
@@ -95,7 +93,7 @@ interface ExpressLikeResponse {
 
 /** Express middleware: `app.use(skytellsExpress(verifier))`. On success `req.skytells` is the verified credential. */
 export function skytellsExpress(verifier: CredentialVerifier, options: MiddlewareOptions = {}) {
-  return (req: ExpressLikeRequest, res: ExpressLikeResponse, next: (error?: unknown) => void): void => {
+  return (req: NodeLikeRequest, res: ExpressLikeResponse, next: (error?: unknown) => void): void => {
     verifier
       .check(
         presentedCredential((name) => req.headers[name]),

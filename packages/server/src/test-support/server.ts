@@ -100,3 +100,29 @@ export async function spawnServer(env: Record<string, string>): Promise<ServerPr
   });
   return { child, url, output: () => output, exited };
 }
+
+export interface TestServerProcess extends ServerProcess {
+  db: TestDatabase;
+  /** SIGTERM, wait for the exit, drop the database. */
+  stop(): Promise<void>;
+}
+
+/** `spawnServer` on a fresh test database of its own. */
+export async function spawnTestServer(env: Record<string, string> = {}): Promise<TestServerProcess> {
+  const db = await createTestDatabase();
+  try {
+    const server = await spawnServer({ ...db.env, ...env });
+    return {
+      ...server,
+      db,
+      async stop() {
+        server.child.kill('SIGTERM');
+        await server.exited;
+        await db.drop();
+      },
+    };
+  } catch (error) {
+    await db.drop();
+    throw error;
+  }
+}

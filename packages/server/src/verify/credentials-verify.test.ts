@@ -8,8 +8,7 @@ import { createHash } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { generateApiKey, generatePersonalAccessToken } from '@skytells/credentials';
 import { TestClient } from '../test-support/client.js';
-import { createTestDatabase, type TestDatabase } from '../test-support/database.js';
-import { ManualClock, type ServerProcess, spawnServer, startTestServer, type TestServer } from '../test-support/server.js';
+import { ManualClock, spawnTestServer, startTestServer, type TestServer, type TestServerProcess } from '../test-support/server.js';
 import { bearer, createToken } from '../test-support/tokens.js';
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
@@ -245,19 +244,13 @@ describe('POST /api/v1/credentials/verify', () => {
 });
 
 describe('the presented credential is never logged (LOG_LEVEL=debug, real process)', () => {
-  let db: TestDatabase;
-  let server: ServerProcess;
+  let server: TestServerProcess;
   before(async () => {
-    db = await createTestDatabase();
-    server = await spawnServer({ ...db.env, LOG_LEVEL: 'debug' });
+    server = await spawnTestServer({ LOG_LEVEL: 'debug' });
   });
-  after(async () => {
-    server.child.kill('SIGKILL');
-    await server.exited;
-    await db.drop();
-  });
+  after(() => server.stop());
 
-  test('valid, invalid and refused verifications leave no trace of the credential', async () => {
+  test('valid, invalid and refused verifications leave no trace of the credential; an open feed does not hold up SIGTERM', async () => {
     const owner = new TestClient(server.url);
     await owner.signup();
     const { token } = (await owner.post('/api/v1/tokens', { name: 'verifier', scopes: ['credentials.verify'], expires_in_days: 30 })).body;
@@ -268,8 +261,13 @@ describe('the presented credential is never logged (LOG_LEVEL=debug, real proces
       await owner.post('/api/v1/credentials/verify', { credential }, { headers, noOrigin: true, noCookie: true });
       await owner.post('/api/v1/credentials/verify', { credential, required_scopes: ['BAD'] }, { headers, noOrigin: true, noCookie: true });
     }
+    const feed = await fetch(`${server.url}/api/v1/credentials/revocations`, { headers: { ...headers, accept: 'text/event-stream' } });
+    assert.equal(feed.status, 200);
+    const stopping = Date.now();
     server.child.kill('SIGTERM');
-    await server.exited;
+    assert.equal((await server.exited).code, 0);
+    assert.ok(Date.now() - stopping < 5000, 'the feed was ended at shutdown');
+    await feed.body?.cancel().catch(() => {});
     const output = server.output();
     assert.match(output, /credentials\/verify/, 'the requests were logged');
     for (const credential of presented) assert.ok(!output.includes(credential.slice(3, 29)), 'a presented credential was logged');

@@ -3,8 +3,14 @@
  * openapi-typescript. Shared by `npm run generate:types` (which writes the file) and the
  * staleness test (which compares the committed file with a fresh rendering).
  */
+
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import openapiTS, { astToString } from 'openapi-typescript';
+import { loadConfig } from '../../server/src/config/config.js';
+import { startServer } from '../../server/src/server.js';
 
 export const TYPES_FILE = fileURLToPath(new URL('../src/generated/openapi.ts', import.meta.url));
 
@@ -15,24 +21,19 @@ const HEADER = `/**
 `;
 
 /** The TypeScript source for `document` (an OpenAPI 3.1 object). */
-export async function renderTypes(document) {
-  const ast = await openapiTS(document, { exportType: true, alphabetize: false });
+export async function renderTypes(document: Record<string, unknown>): Promise<string> {
+  const ast = await openapiTS(document as unknown as Parameters<typeof openapiTS>[0], { exportType: true, alphabetize: false });
   return HEADER + astToString(ast);
 }
 
 /** Starts the built server on a throw-away SQLite file and fetches its OpenAPI document. */
-export async function fetchServerDocument() {
-  const { mkdtempSync, rmSync } = await import('node:fs');
-  const { tmpdir } = await import('node:os');
-  const { join } = await import('node:path');
-  const { loadConfig } = await import('@skytells/server/dist/config/config.js');
-  const { startServer } = await import('@skytells/server/dist/server.js');
+export async function fetchServerDocument(): Promise<Record<string, unknown>> {
   const directory = mkdtempSync(join(tmpdir(), 'skytells-types-'));
   const server = await startServer(loadConfig({ PORT: '0', LOG_LEVEL: 'silent', DATABASE_URL: join(directory, 'types.db') }));
   try {
     const response = await fetch(`${server.url}/api/openapi.json`);
     if (!response.ok) throw new Error(`GET /api/openapi.json answered ${response.status}`);
-    return await response.json();
+    return (await response.json()) as Record<string, unknown>;
   } finally {
     await server.close();
     rmSync(directory, { recursive: true, force: true });
