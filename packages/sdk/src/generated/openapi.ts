@@ -558,6 +558,7 @@ export type paths = {
                 query?: {
                     page?: number;
                     per_page?: number;
+                    search?: string;
                 };
                 header?: never;
                 path?: never;
@@ -2704,14 +2705,14 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
-    "/device": {
+    "/api/v1/scopes": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** The device-login approval page (HTML) */
+        /** List the token scopes and expiration windows */
         get: {
             parameters: {
                 query?: never;
@@ -2721,20 +2722,50 @@ export type paths = {
             };
             requestBody?: never;
             responses: {
-                /** @description An HTML page */
+                /** @description The scope catalogue, default scopes first, then the operator’s */
                 200: {
                     headers: {
                         "x-request-id": components["headers"]["x-request-id"];
-                        /** @description Only the page's own script runs; it may not be framed, submit forms elsewhere or connect to another origin */
-                        "content-security-policy"?: string;
-                        /** @description DENY: never framed */
-                        "x-frame-options"?: string;
-                        /** @description no-store */
-                        "cache-control"?: string;
+                        "x-token-expires-at": components["headers"]["x-token-expires-at"];
                         [name: string]: unknown;
                     };
                     content: {
-                        "text/html": string;
+                        "application/json": {
+                            data: {
+                                name: string;
+                                description: string;
+                            }[];
+                            expiration: {
+                                /** @description The values expires_in_days accepts */
+                                windows_days: number[];
+                                /** @description This server's cap on a token's lifetime; null: none */
+                                max_lifetime_days: number | null;
+                                /** @description Whether `"expires_at": null` (a token that never expires) is accepted */
+                                allows_no_expiry: boolean;
+                            };
+                        };
+                    };
+                };
+                /** @description `UNAUTHORIZED`: No valid session or token: missing, malformed, unknown, revoked and expired all get this same answer */
+                401: {
+                    headers: {
+                        "x-request-id": components["headers"]["x-request-id"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `FORBIDDEN`: The token lacks a scope this needs (`x-accepted-scopes` and `error.accepted_scopes` name them) */
+                403: {
+                    headers: {
+                        "x-request-id": components["headers"]["x-request-id"];
+                        "x-accepted-scopes": components["headers"]["x-accepted-scopes"];
+                        "x-token-expires-at": components["headers"]["x-token-expires-at"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
                     };
                 };
                 /** @description `INTERNAL_ERROR`: an unexpected failure, logged under the request id */
@@ -2958,6 +2989,456 @@ export type paths = {
                     };
                 };
                 /** @description `INVALID_INPUT`: A parameter or field fails validation; `details` names it; `from` is not before `to`, or `cursor` is not a `next_cursor` this server gave */
+                422: {
+                    headers: {
+                        "x-request-id": components["headers"]["x-request-id"];
+                        "x-token-expires-at": components["headers"]["x-token-expires-at"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `INTERNAL_ERROR`: an unexpected failure, logged under the request id */
+                default: {
+                    headers: {
+                        "x-request-id": components["headers"]["x-request-id"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/usage/predictions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A key's predictions and their charges */
+        get: {
+            parameters: {
+                query: {
+                    page?: number;
+                    per_page?: number;
+                    key_id: string;
+                    from?: string;
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A page of predictions, newest first */
+                200: {
+                    headers: {
+                        "x-request-id": components["headers"]["x-request-id"];
+                        "x-token-expires-at": components["headers"]["x-token-expires-at"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                id: string;
+                                model: string;
+                                /** @enum {string} */
+                                status: "queued" | "processing" | "succeeded" | "failed" | "canceled";
+                                /**
+                                 * @description USD, as a decimal string
+                                 * @example 0.0075
+                                 */
+                                charge: string;
+                                /** Format: date-time */
+                                created_at: string;
+                                completed_at: string | null;
+                            }[];
+                            pagination: {
+                                current_page: number;
+                                per_page: number;
+                                total: number;
+                                last_page: number;
+                            };
+                        };
+                    };
+                };
+                /** @description `UNAUTHORIZED`: No valid session or token: missing, malformed, unknown, revoked and expired all get this same answer */
+                401: {
+                    headers: {
+                        "x-request-id": components["headers"]["x-request-id"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `FORBIDDEN`: The token lacks a scope this needs (`x-accepted-scopes` and `error.accepted_scopes` name them) */
+                403: {
+                    headers: {
+                        "x-request-id": components["headers"]["x-request-id"];
+                        "x-accepted-scopes": components["headers"]["x-accepted-scopes"];
+                        "x-token-expires-at": components["headers"]["x-token-expires-at"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `INVALID_INPUT`: A parameter or field fails validation; `details` names it; `from` is not before `to` */
+                422: {
+                    headers: {
+                        "x-request-id": components["headers"]["x-request-id"];
+                        "x-token-expires-at": components["headers"]["x-token-expires-at"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `INTERNAL_ERROR`: an unexpected failure, logged under the request id */
+                default: {
+                    headers: {
+                        "x-request-id": components["headers"]["x-request-id"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/credentials/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Whether credentials are live, by hash */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        hashes: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description One status per hash, in the order asked */
+                200: {
+                    headers: {
+                        "x-request-id": components["headers"]["x-request-id"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            results: {
+                                hash: string;
+                                /** @enum {string} */
+                                status: "live" | "revoked" | "unknown";
+                            }[];
+                        };
+                    };
+                };
+                /** @description `INVALID_REQUEST`: A malformed body, or a content type other than JSON */
+                400: {
+                    headers: {
+                        "x-request-id": components["headers"]["x-request-id"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `PAYLOAD_TOO_LARGE`: The body exceeds the size limit */
+                413: {
+                    headers: {
+                        "x-request-id": components["headers"]["x-request-id"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `INVALID_INPUT`: A parameter or field fails validation; `details` names it */
+                422: {
+                    headers: {
+                        "x-request-id": components["headers"]["x-request-id"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `RATE_LIMIT_EXCEEDED`: Too many status requests from this IP address (IPv6: its /64) within the window */
+                429: {
+                    headers: {
+                        "x-request-id": components["headers"]["x-request-id"];
+                        "retry-after": components["headers"]["retry-after"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `INTERNAL_ERROR`: an unexpected failure, logged under the request id */
+                default: {
+                    headers: {
+                        "x-request-id": components["headers"]["x-request-id"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/leaks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Report leaked credentials (each is revoked at once) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        source?: string;
+                        leaks: {
+                            credential: string;
+                            commit?: string;
+                            path?: string;
+                            url?: string;
+                            /** Format: date-time */
+                            first_seen?: string;
+                        }[];
+                    } | {
+                        token: string;
+                        type: string;
+                        url: string;
+                        source: string;
+                    }[];
+                };
+            };
+            responses: {
+                /** @description A scanner report: one result per credential with its exposure window and the usage link. A GitHub report: GitHub labels by token hash */
+                200: {
+                    headers: {
+                        "x-request-id": components["headers"]["x-request-id"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            results: {
+                                masked: string;
+                                kind: ("api_key" | "personal_access_token") | null;
+                                id: string | null;
+                                /** @enum {string} */
+                                status: "revoked" | "already_revoked" | "unknown" | "invalid";
+                                exposure: {
+                                    /** Format: date-time */
+                                    from: string;
+                                    /** Format: date-time */
+                                    to: string;
+                                } | null;
+                                usage_url: string | null;
+                            }[];
+                        } | {
+                            token_hash: string;
+                            token_type: string;
+                            /** @enum {string} */
+                            label: "true_positive" | "false_positive";
+                        }[];
+                    };
+                };
+                /** @description `INVALID_REQUEST`: A malformed body, or a content type other than JSON */
+                400: {
+                    headers: {
+                        "x-request-id": components["headers"]["x-request-id"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `UNAUTHORIZED`: A GitHub-format report without a valid signature by a configured GitHub key (unknown key id, tampered body) */
+                401: {
+                    headers: {
+                        "x-request-id": components["headers"]["x-request-id"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `PAYLOAD_TOO_LARGE`: The body exceeds the size limit */
+                413: {
+                    headers: {
+                        "x-request-id": components["headers"]["x-request-id"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `INVALID_INPUT`: A parameter or field fails validation; `details` names it */
+                422: {
+                    headers: {
+                        "x-request-id": components["headers"]["x-request-id"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `RATE_LIMIT_EXCEEDED`: Too many reports from this IP address (IPv6: its /64) within the window */
+                429: {
+                    headers: {
+                        "x-request-id": components["headers"]["x-request-id"];
+                        "retry-after": components["headers"]["retry-after"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `INTERNAL_ERROR`: an unexpected failure, logged under the request id */
+                default: {
+                    headers: {
+                        "x-request-id": components["headers"]["x-request-id"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Notifications for the account owner */
+        get: {
+            parameters: {
+                query?: {
+                    page?: number;
+                    per_page?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A page of notifications, newest first */
+                200: {
+                    headers: {
+                        "x-request-id": components["headers"]["x-request-id"];
+                        "x-token-expires-at": components["headers"]["x-token-expires-at"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                id: string;
+                                type: string;
+                                subject: {
+                                    type: string;
+                                    id: string;
+                                };
+                                payload: {
+                                    [key: string]: unknown;
+                                };
+                                /** Format: date-time */
+                                created_at: string;
+                                delivered_at: string | null;
+                            }[];
+                            pagination: {
+                                current_page: number;
+                                per_page: number;
+                                total: number;
+                                last_page: number;
+                            };
+                        };
+                    };
+                };
+                /** @description `UNAUTHORIZED`: No valid session or token: missing, malformed, unknown, revoked and expired all get this same answer */
+                401: {
+                    headers: {
+                        "x-request-id": components["headers"]["x-request-id"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `FORBIDDEN`: The token lacks a scope this needs (`x-accepted-scopes` and `error.accepted_scopes` name them) */
+                403: {
+                    headers: {
+                        "x-request-id": components["headers"]["x-request-id"];
+                        "x-accepted-scopes": components["headers"]["x-accepted-scopes"];
+                        "x-token-expires-at": components["headers"]["x-token-expires-at"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `INVALID_INPUT`: A parameter or field fails validation; `details` names it */
                 422: {
                     headers: {
                         "x-request-id": components["headers"]["x-request-id"];
