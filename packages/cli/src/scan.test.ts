@@ -7,19 +7,16 @@
  * shows each exposure window. No output of the CLI holds a secret.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { hashCredential } from '@skytells/credentials';
 import { type Planted, plantedRepository } from '../../scanner/src/repository.test-support.js';
 import { TestClient } from '../../server/src/test-support/client.js';
 import { createTestDatabase, type TestDatabase } from '../../server/src/test-support/database.js';
 import { type ServerProcess, spawnServer } from '../../server/src/test-support/server.js';
-
-const BIN = fileURLToPath(new URL('../bin/skytells.js', import.meta.url));
+import { BIN, type BinaryRun, runBinary } from './run-binary.test-support.js';
 
 let db: TestDatabase;
 let server: ServerProcess;
@@ -29,21 +26,11 @@ let owner: TestClient;
 let planted: Planted;
 const ids = new Map<string, string>();
 
-function scan(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [BIN, 'scan', ...args], {
+function scan(args: string[]): Promise<BinaryRun> {
+  return runBinary(['scan', ...args], {
     cwd: repo,
-    env: { PATH: process.env.PATH ?? '', HOME: home, SKYTELLS_CONFIG_DIR: join(home, 'config'), SKYTELLS_API_URL: server.url },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { HOME: home, SKYTELLS_CONFIG_DIR: join(home, 'config'), SKYTELLS_API_URL: server.url },
   });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => {
-    stdout += chunk.toString();
-  });
-  child.stderr.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
 }
 
 async function created(path: string, body: Record<string, unknown>, field: 'key' | 'token'): Promise<string> {

@@ -11,7 +11,6 @@
  * the expiry warning shows on every command.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -21,9 +20,8 @@ import { findCredentials, isCredential } from '@skytells/credentials';
 import { TestClient } from '../../server/src/test-support/client.js';
 import { createTestDatabase, type TestDatabase } from '../../server/src/test-support/database.js';
 import { type ServerProcess, spawnServer } from '../../server/src/test-support/server.js';
+import { runBinary } from './run-binary.test-support.js';
 
-/** The package's bin entry, which runs the built dist/main.js. */
-const BIN = fileURLToPath(new URL('../bin/skytells.js', import.meta.url));
 const BUILT = fileURLToPath(new URL('../dist/main.js', import.meta.url));
 const LOGIN_SCOPES = 'inference,account.read,keys.read,keys.write,tokens.read,tokens.write,usage.read,audit.read';
 const USER_CODE = /\b([BCDFGHJKLMNPQRSTVWXZ]{4}-[BCDFGHJKLMNPQRSTVWXZ]{4})\b/;
@@ -46,28 +44,13 @@ let console: TestClient;
 /** A live API key, for the check that an API key cannot manage the account. */
 let liveKey: string;
 
-function cli(args: string[], options: { env?: Record<string, string>; input?: string; onStderr?: (text: string) => void } = {}): Promise<Run> {
-  const child = spawn(process.execPath, [BIN, ...args], {
-    env: { PATH: process.env.PATH ?? '', HOME: home, SKYTELLS_CONFIG_DIR: join(home, 'config'), ...options.env },
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => {
-    stdout += chunk.toString();
-  });
-  child.stderr.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-    options.onStderr?.(stderr);
-  });
-  child.stdin.end(options.input ?? '');
-  return new Promise((resolve) =>
-    child.on('close', (code) => {
-      const run = { args, code, stdout, stderr };
-      transcript.push(run);
-      resolve(run);
-    }),
-  );
+async function cli(args: string[], options: { env?: Record<string, string>; input?: string; onStderr?: (text: string) => void } = {}): Promise<Run> {
+  const run = {
+    args,
+    ...(await runBinary(args, { ...options, env: { HOME: home, SKYTELLS_CONFIG_DIR: join(home, 'config'), ...options.env } })),
+  };
+  transcript.push(run);
+  return run;
 }
 
 /** Runs a command that starts a device grant, and approves it from the console once the code shows. */
