@@ -21,6 +21,9 @@ const isEmpty = (value: unknown): boolean => {
   return true;
 };
 
+const isFlatRecord = (value: unknown): value is object =>
+  typeof value === 'object' && value !== null && Object.values(value).every((field) => field === null || typeof field !== 'object');
+
 /**
  * The validator of one part of a route's requests. Parsing is deterministic, so an empty part
  * (most GETs send no query) reuses the one answer parsed when the route was registered.
@@ -34,8 +37,9 @@ function validator(schema: z.ZodType | undefined, part: 'params' | 'query' | 'bo
     throw validationError(result.error, part);
   };
   const emptyAnswer = schema.safeParse({});
-  if (!emptyAnswer.success) return parse;
-  const parsedEmpty = emptyAnswer.data;
+  // Shared by every request, so frozen, and only when flat: no handler can change what the next one gets.
+  if (!emptyAnswer.success || !isFlatRecord(emptyAnswer.data)) return parse;
+  const parsedEmpty = Object.freeze(emptyAnswer.data);
   return (value) => (isEmpty(value) ? parsedEmpty : parse(value));
 }
 
