@@ -10,10 +10,13 @@
  *   is neither read nor written and lookups are not shared: every request asks the store.
  * - Callers cannot tell why a credential failed: every failure is the same `null`.
  */
-import { type CredentialKind, hashCredential, parseCredential } from '@skytells/credentials';
+import { type CredentialKind, FORMATS, hashCredential, parseCredential } from '@skytells/credentials';
 import type { Clock } from '../clock.js';
 import type { Metrics } from '../http/metrics.js';
 import { CredentialCache } from './credential-cache.js';
+
+/** Nothing longer is a credential: such a string is refused with one comparison, never hashed. */
+const LONGEST_CREDENTIAL = Math.max(...FORMATS.map((format) => format.length));
 
 export interface VerifiedCredential {
   kind: CredentialKind;
@@ -50,7 +53,7 @@ export class CredentialVerifier {
    * and a hit needs no re-parse; its kind is still checked against the kinds this surface accepts.
    */
   verify(presented: string | undefined, accepted: readonly CredentialKind[]): VerifiedCredential | null | Promise<VerifiedCredential | null> {
-    if (presented === undefined) return null;
+    if (presented === undefined || presented.length > LONGEST_CREDENTIAL) return null;
     if (!this.isTrusted()) {
       this.metrics.cacheBypass.inc();
       return this.lookUpUncached(presented, accepted);
