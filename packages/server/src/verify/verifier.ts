@@ -67,9 +67,7 @@ export class CredentialVerifier {
       this.metrics.cacheHit.inc();
       return cached !== null && accepted.includes(cached.kind) ? cached : null;
     }
-    const parsed = parseCredential(presented);
-    if (parsed === null || !accepted.includes(parsed.kind)) return null;
-    const lookup = this.lookups[parsed.kind];
+    const lookup = this.lookupFor(presented, accepted);
     if (lookup === undefined) return null;
     this.metrics.cacheMiss.inc();
     let pending = this.inFlight.get(hash);
@@ -100,11 +98,15 @@ export class CredentialVerifier {
 
   /** While invalidations may have been missed: the store answers, and nothing is cached or shared. */
   private async lookUpUncached(presented: string, accepted: readonly CredentialKind[]): Promise<VerifiedCredential | null> {
-    const parsed = parseCredential(presented);
-    if (parsed === null || !accepted.includes(parsed.kind)) return null;
-    const lookup = this.lookups[parsed.kind];
+    const lookup = this.lookupFor(presented, accepted);
     if (lookup === undefined) return null;
     return usableAt(await lookup(hashCredential(presented), this.clock.now()), this.clock.now());
+  }
+
+  /** The store lookup for a well-formed credential (shape and checksum) of an accepted kind; none for anything else. */
+  private lookupFor(presented: string, accepted: readonly CredentialKind[]): CredentialLookup | undefined {
+    const parsed = parseCredential(presented);
+    return parsed !== null && accepted.includes(parsed.kind) ? this.lookups[parsed.kind] : undefined;
   }
 
   private async lookUp(hash: string, lookup: CredentialLookup, now: number): Promise<VerifiedCredential | null> {
