@@ -1,10 +1,11 @@
 /**
  * Detection: where in a buffer our credentials are, written plainly or inside an encoding.
  *
- * Fast path first: a buffer is searched (natively, `Buffer.indexOf`) for a short list of
- * literal needles, every way a credential's prefix can be spelled in a supported encoding. Only
- * around a needle is text decoded and checked, so a buffer without one costs a few memchr-speed
- * passes and nothing else.
+ * Fast path first: a buffer is searched in one pass for a short list of literal needles, every
+ * way a credential's prefix can be spelled in a supported encoding (`findNeedles`). Only around a
+ * needle is text decoded and checked (`detectAt`), so a buffer without one costs one pass and
+ * nothing else. The two halves are apart so that a history scan can search only a delta's new
+ * bytes and carry the needles of what it copies from its base (git.ts).
  *
  * Invariant: a detection is reported only when `parseCredential` accepts it (prefix, exact
  * length, alphabet and CRC32 checksum), so look-alikes (one character changed, other vendors'
@@ -71,10 +72,46 @@ const NEEDLES: Needle[] = [
   ...FORMATS.flatMap((f) => base64Fragments(f.prefix).map((fragment) => ({ bytes: Buffer.from(fragment), kind: 'base64' as const }))),
 ];
 
-/** True when the buffer holds any needle: the only work done for the vast majority of blobs. */
-export function mayHoldCredential(buffer: Buffer): boolean {
-  for (const needle of NEEDLES) if (buffer.indexOf(needle.bytes) !== -1) return true;
-  return false;
+/** The longest needle: a needle not found in a buffer may still end within this many bytes of its end. */
+export const LONGEST_NEEDLE = Math.max(...NEEDLES.map((needle) => needle.bytes.length));
+
+/** Which needles begin with each pair of bytes (`first << 8 | second`): the one-pass search's table. */
+const BY_PAIR = new Map<number, number[]>();
+const PAIRS = new Uint8Array(1 << 16);
+NEEDLES.forEach((needle, index) => {
+  const pair = ((needle.bytes[0] as number) << 8) | (needle.bytes[1] as number);
+  PAIRS[pair] = 1;
+  BY_PAIR.set(pair, [...(BY_PAIR.get(pair) ?? []), index]);
+});
+
+/**
+ * Every needle that starts in `buffer[from, to)` (and fits in the buffer), in order of position,
+ * each as one number: `position * NEEDLES.length + needle index`. One pass over the bytes with a
+ * pair table: text that holds no needle's first two bytes costs one table lookup per byte.
+ */
+export function findNeedles(buffer: Buffer, from = 0, to = buffer.length, found: number[] = []): number[] {
+  const last = Math.min(to, buffer.length - 1);
+  for (let at = from; at < last; at++) {
+    const pair = ((buffer[at] as number) << 8) | (buffer[at + 1] as number);
+    if (PAIRS[pair] === 0) continue;
+    for (const index of BY_PAIR.get(pair) as number[]) {
+      const bytes = (NEEDLES[index] as Needle).bytes;
+      if (at + bytes.length <= buffer.length && buffer.compare(bytes, 2, bytes.length, at + 2, at + bytes.length) === 0) {
+        found.push(at * NEEDLES.length + index);
+      }
+    }
+  }
+  return found;
+}
+
+/** The position a `findNeedles` entry stands for. */
+export function needlePosition(entry: number): number {
+  return Math.floor(entry / NEEDLES.length);
+}
+
+/** The same entry moved by `shift` bytes (a needle copied from a delta's base to its target). */
+export function shiftNeedle(entry: number, shift: number): number {
+  return entry + shift * NEEDLES.length;
 }
 
 /**
@@ -117,7 +154,18 @@ const BASE64_CHARS = /^[A-Za-z0-9+/]+/;
 /** Enough text after a needle for the longest credential in the deepest encoding we follow. */
 const RUN_WINDOW = LONGEST * 10;
 
+/** The credentials in a buffer. */
 export function detect(buffer: Buffer): Detection[] {
+  return detectAt(buffer, findNeedles(buffer));
+}
+
+/**
+ * The credentials the `needles` of `buffer` (from `findNeedles`) lead to. Each
+ * needle's answer depends only on the buffer's bytes around it, so any complete list of the
+ * buffer's needles gives the same detections.
+ */
+export function detectAt(buffer: Buffer, needles: readonly number[]): Detection[] {
+  if (needles.length === 0) return [];
   const found = new Map<string, Detection>();
   const add = (value: string, kind: Detection['kind'], encoding: Encoding, offset: number) => {
     const key = `${offset}:${value}`;
@@ -125,36 +173,36 @@ export function detect(buffer: Buffer): Detection[] {
   };
   const textAt = (start: number, end: number) => buffer.toString('latin1', Math.max(0, start), Math.min(buffer.length, end));
 
-  for (const needle of NEEDLES) {
-    for (let at = buffer.indexOf(needle.bytes); at !== -1; at = buffer.indexOf(needle.bytes, at + 1)) {
-      const before = textAt(at - 16, at);
-      if (needle.kind === 'plain') {
-        const encoding = startBoundary(before);
-        const hit = encoding && credentialAt(textAt(at, at + LONGEST + 1), 0);
-        if (encoding && hit) add(hit.value, hit.kind, encoding, at);
-      } else if (needle.kind === 'percent' || needle.kind === 'unicode') {
-        if (!startBoundary(before)) continue;
-        const [pattern, escaped, radix] =
-          needle.kind === 'percent' ? [PERCENT_RUN, /%([0-9A-Fa-f]{2})/g, 16] : [UNICODE_RUN, /\\u([0-9A-Fa-f]{4})/g, 16];
-        const run = pattern.exec(textAt(at, at + RUN_WINDOW))?.[0] ?? '';
-        const hit = credentialAt(decodeRun(run, escaped, radix), 0);
-        if (hit) add(hit.value, hit.kind, needle.kind === 'percent' ? 'percent' : 'json-escape', at);
-      } else {
-        // The fragment sits at one of four character alignments of its base64 run: decode
-        // the neighbourhood at each and look for a credential in what comes out.
-        const windowStart = Math.max(0, at - 8);
-        const window = textAt(windowStart, at + Math.ceil((LONGEST + 8) / 3) * 4 + 8);
-        let runStart = at - windowStart;
-        while (runStart > 0 && BASE64_CHARS.test(window.charAt(runStart - 1))) runStart--;
-        for (let shift = 0; shift < 4; shift++) {
-          const chars = BASE64_CHARS.exec(window.slice(runStart + shift))?.[0] ?? '';
-          // Node decodes a trailing partial group too, so a credential at the end of a run is kept.
-          const decoded = Buffer.from(chars, 'base64').toString('latin1');
-          for (const format of FORMATS) {
-            for (let p = decoded.indexOf(format.prefix); p !== -1; p = decoded.indexOf(format.prefix, p + 1)) {
-              const hit = credentialAt(decoded, p);
-              if (hit) add(hit.value, hit.kind, 'base64', at);
-            }
+  for (const entry of needles) {
+    const at = needlePosition(entry);
+    const needle = NEEDLES[entry % NEEDLES.length] as Needle;
+    const before = textAt(at - 16, at);
+    if (needle.kind === 'plain') {
+      const encoding = startBoundary(before);
+      const hit = encoding && credentialAt(textAt(at, at + LONGEST + 1), 0);
+      if (encoding && hit) add(hit.value, hit.kind, encoding, at);
+    } else if (needle.kind === 'percent' || needle.kind === 'unicode') {
+      if (!startBoundary(before)) continue;
+      const [pattern, escaped, radix] =
+        needle.kind === 'percent' ? [PERCENT_RUN, /%([0-9A-Fa-f]{2})/g, 16] : [UNICODE_RUN, /\\u([0-9A-Fa-f]{4})/g, 16];
+      const run = pattern.exec(textAt(at, at + RUN_WINDOW))?.[0] ?? '';
+      const hit = credentialAt(decodeRun(run, escaped, radix), 0);
+      if (hit) add(hit.value, hit.kind, needle.kind === 'percent' ? 'percent' : 'json-escape', at);
+    } else {
+      // The fragment sits at one of four character alignments of its base64 run: decode
+      // the neighbourhood at each and look for a credential in what comes out.
+      const windowStart = Math.max(0, at - 8);
+      const window = textAt(windowStart, at + Math.ceil((LONGEST + 8) / 3) * 4 + 8);
+      let runStart = at - windowStart;
+      while (runStart > 0 && BASE64_CHARS.test(window.charAt(runStart - 1))) runStart--;
+      for (let shift = 0; shift < 4; shift++) {
+        const chars = BASE64_CHARS.exec(window.slice(runStart + shift))?.[0] ?? '';
+        // Node decodes a trailing partial group too, so a credential at the end of a run is kept.
+        const decoded = Buffer.from(chars, 'base64').toString('latin1');
+        for (const format of FORMATS) {
+          for (let p = decoded.indexOf(format.prefix); p !== -1; p = decoded.indexOf(format.prefix, p + 1)) {
+            const hit = credentialAt(decoded, p);
+            if (hit) add(hit.value, hit.kind, 'base64', at);
           }
         }
       }

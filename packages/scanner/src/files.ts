@@ -7,7 +7,7 @@ import { createReadStream } from 'node:fs';
 import { open, readdir, readFile, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
-import { type Detection, detect, mayHoldCredential } from './detect.js';
+import { type Detection, detect } from './detect.js';
 import { type Finding, groupFindings, type Hit } from './findings.js';
 import { listFiles, workTreeOf } from './git.js';
 
@@ -47,11 +47,9 @@ async function detectStreamed(path: string): Promise<Detection[]> {
   let linesBefore = 0; // newlines before `base`
   for await (const chunk of createReadStream(path, { highWaterMark: WINDOW })) {
     const window = tail.length > 0 ? Buffer.concat([tail, chunk as Buffer]) : (chunk as Buffer);
-    if (mayHoldCredential(window)) {
-      for (const detection of detect(window)) {
-        const offset = base + detection.offset;
-        found.set(`${offset}:${detection.value}`, { ...detection, offset, line: linesBefore + detection.line });
-      }
+    for (const detection of detect(window)) {
+      const offset = base + detection.offset;
+      found.set(`${offset}:${detection.value}`, { ...detection, offset, line: linesBefore + detection.line });
     }
     const keep = Math.min(OVERLAP, window.length);
     const consumed = window.subarray(0, window.length - keep);
@@ -66,7 +64,7 @@ async function detectInFile(path: string, size: number): Promise<Detection[]> {
   if (size === 0 || (await isBinaryFile(path))) return [];
   if (size > STREAM_ABOVE) return detectStreamed(path);
   const content = await readFile(path);
-  return mayHoldCredential(content) ? detect(content) : [];
+  return detect(content);
 }
 
 /** Walks `root` outside a git work tree, honouring every `.gitignore` on the way down. */

@@ -4,7 +4,7 @@
  * reports live ones for revocation. Used by `skytells scan`; usable on its own.
  */
 export type { GitObject } from './batch-parser.js';
-export { type Detection, detect, type Encoding, mayHoldCredential } from './detect.js';
+export { type Detection, detect, type Encoding } from './detect.js';
 export { type ScanResult, scanFiles } from './files.js';
 export { exitCode, type Finding, groupFindings, type Location, parseBaseline, type Status, withoutBaseline } from './findings.js';
 export { type HistoryOptions, scanHistory, scanStaged } from './git.js';
