@@ -279,7 +279,8 @@ function storeIntroductions(objectsDir: string, blobs: ReadonlyMap<string, unkno
     mine.entries.forEach(([name, entry], i) => {
       // Most entries sit at the same place on both sides, unchanged.
       const same = before[i];
-      const old = same?.[0] === name ? same[1] : (byName ??= new Map(before)).get(name);
+      if (same?.[0] !== name) byName ??= new Map(before);
+      const old = same?.[0] === name ? same[1] : byName?.get(name);
       if (entry === old) return;
       if (typeof entry === 'string') out.push([prefix + name, entry]);
       else newIn(entry, old, `${prefix}${name}/`, out);
