@@ -133,9 +133,7 @@ function answerClientError(error: NodeJS.ErrnoException, socket: Socket, request
   socket.destroy();
 }
 
-/** `/v1` and `/api` answers hold prompts, outputs, keys and account data: no cache may keep them. */
-const NO_STORE_PATH = /^\/(?:v1|api)(?:[/?]|$)/;
-
+/** Every error answer carries the request id and `no-store`; a route's own answers get theirs in `registerRoute`. */
 function sendError(request: FastifyRequest, reply: FastifyReply, error: ApiError): FastifyReply {
   return reply
     .code(error.httpStatus)
@@ -190,12 +188,6 @@ export async function buildApp(ctx: AppContext, options: AppOptions): Promise<Fa
     request.rawBody = body as string;
     if (body === '' && (request.method === 'POST' || request.method === 'DELETE')) return done(null, {});
     parseJson(request, body as string, done);
-  });
-
-  app.addHook('onRequest', (request, reply, done) => {
-    reply.header('x-request-id', request.id);
-    if (NO_STORE_PATH.test(request.url)) reply.header('cache-control', 'no-store');
-    done();
   });
 
   // One usage sample, one metrics sample and the access-log policy, per request:
@@ -262,6 +254,8 @@ export async function buildApp(ctx: AppContext, options: AppOptions): Promise<Fa
   const allowedMethods = allowedMethodsFinder(registeredRoutes);
   const consolePage = await consoleFallback(app);
   app.setNotFoundHandler((request, reply) => {
+    // The console's pages and files carry the request id like every other answer.
+    reply.header('x-request-id', request.id);
     const page = consolePage(request, reply);
     if (page !== undefined) return page;
     const allowed = allowedMethods(request.url.replace(/\?.*$/s, ''));

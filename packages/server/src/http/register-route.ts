@@ -11,6 +11,9 @@ import { Answer, type AnyRoute, PreSerialized } from './route.js';
 
 const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 
+/** `/v1` and `/api` answers hold prompts, outputs, keys and account data: no cache may keep them. */
+const NO_STORE_PATH = /^\/(?:v1|api)(?:\/|$)/;
+
 /** Builds the auth hook of a route from its declaration; undefined for public routes. */
 export type Authenticate = (route: AnyRoute) => onRequestHookHandler | onRequestAsyncHookHandler | undefined;
 
@@ -67,6 +70,7 @@ export function registerRoute(app: FastifyInstance, route: AnyRoute, authenticat
   const onRequest = authenticate(route);
   const { status, contentType } = route.response;
   const [params, query, body] = [validator(route.params, 'params'), validator(route.query, 'query'), validator(route.body, 'body')];
+  const noStore = NO_STORE_PATH.test(route.url);
   // The status comes from the declaration, never from the handler.
   const send = (result: unknown, reply: FastifyReply): unknown => {
     if (result instanceof Answer) {
@@ -89,6 +93,10 @@ export function registerRoute(app: FastifyInstance, route: AnyRoute, authenticat
     ...(process.env.SKYTELLS_CHECK_ANSWERS === '1' ? { onSend: checkAnswers(route) } : {}),
     // Not async: a handler that answers synchronously is sent without a promise.
     handler(request, reply) {
+      // Set before the handler runs, so an answer it streams itself (SSE, `headersOf`) carries them
+      // too; a request refused before its handler is answered by `sendError`, which sets both.
+      reply.header('x-request-id', request.id);
+      if (noStore) reply.header('cache-control', 'no-store');
       const result = route.handler({
         params: params(request.params),
         query: query(request.query),

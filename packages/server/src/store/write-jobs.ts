@@ -15,7 +15,7 @@
  * - Each job is one short transaction (a few hundred rows), so a revocation or any other
  *   write on another connection waits at most that long for SQLite's write lock.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type BetterSqlite3 from 'better-sqlite3';
 import { Kysely, PostgresDialect } from 'kysely';
 import type pg from 'pg';
@@ -90,17 +90,9 @@ export interface WriteBackend {
  * (and every retry) names the same group the same way without a read.
  */
 export function usageGroupId(rows: UsageColumns, i: number): string {
-  const dimensions = [
-    rows.minute[i],
-    rows.credentialId[i],
-    rows.ip[i],
-    rows.userAgent[i],
-    rows.method[i],
-    rows.route[i],
-    rows.status[i],
-    rows.model[i],
-  ];
-  return createHash('sha256').update(dimensions.join('\u0000')).digest('base64url').slice(0, 22);
+  const dimensions = `${rows.minute[i]}\u0000${rows.credentialId[i]}\u0000${rows.ip[i]}\u0000${rows.userAgent[i]}\u0000${rows.method[i]}\u0000${rows.route[i]}\u0000${rows.status[i]}\u0000${rows.model[i]}`;
+  // One-shot `hash` (Node 20.12+): the same digest as a Hash object's, without one per row.
+  return hash('sha256', dimensions, 'base64url').slice(0, 22);
 }
 
 const USAGE_COLUMNS =

@@ -1,5 +1,6 @@
 /** Token rows. Every read is scoped by account id, except the verify lookup by hash. */
 import type { Kysely } from 'kysely';
+import { compiledOnce } from '../store/compiled-once.js';
 import type { Database } from '../store/schema.js';
 import type { CredentialLookup } from '../verify/verifier.js';
 import { scopesOf, type TokenRow } from './decisions.js';
@@ -57,12 +58,16 @@ export interface RotatedOutUse {
  * over is reported to `onRotatedOutUse`: some consumer still holds it.
  */
 export function tokenLookup(db: Kysely<Database>, onRotatedOutUse: (use: RotatedOutUse) => void): CredentialLookup {
+  const query = compiledOnce(
+    (hash: string) =>
+      db
+        .selectFrom('personal_access_tokens')
+        .select(['id', 'account_id', 'scopes', 'expires_at', 'revoked_at', 'replaced_by'])
+        .where('token_hash', '=', hash),
+    ['\u0000hash'],
+  );
   return async (hash, now) => {
-    const row = await db
-      .selectFrom('personal_access_tokens')
-      .select(['id', 'account_id', 'scopes', 'expires_at', 'revoked_at', 'replaced_by'])
-      .where('token_hash', '=', hash)
-      .executeTakeFirst();
+    const [row] = (await db.executeQuery(query(hash))).rows;
     if (row === undefined) return null;
     const ends = [row.expires_at, row.revoked_at].filter((t): t is number => t !== null);
     const end = ends.length > 0 ? Math.min(...ends) : null;
