@@ -319,8 +319,9 @@ function walkPack<T>(
     if (base) {
       instructions = scratch(instructions, size);
       const delta = inflater.inflate(pack, dataAt[k] as number, end(k), instructions.subarray(0, size));
-      chain[depth] = scratch(chain[depth], targetSize(delta));
-      const content = (chain[depth] as Buffer).subarray(0, targetSize(delta));
+      const built = targetSize(delta);
+      chain[depth] = scratch(chain[depth], built);
+      const content = (chain[depth] as Buffer).subarray(0, built);
       object = { oid: oidOf(k), type, content, copies: applyDelta(base.content, delta, content) };
     } else {
       chain[depth] = scratch(chain[depth], size);
