@@ -5,21 +5,22 @@
  *   loose objects (object-store.ts): blobs reachable from any ref, stashes, reflog-only and
  *   dangling objects, and commit and tag messages. A delta is searched only where it adds
  *   bytes; the needles inside what it copies are carried over from its base (`deltaNeedles`).
- *   Blobs that hold a credential are then mapped to the commits and paths that introduced them
- *   from the commits and trees of the same store, each tree read once.
+ *   Blobs that hold a credential are mapped to the commits and paths that introduced them by
+ *   one `git log --raw` over all refs and reflogs, run on another core during the read.
  * - `since`: only the objects reachable from HEAD and not from the base (for CI), listed and
  *   read by git; so is a store the direct reader does not support.
  * - `scanStaged`: the blobs in the index that differ from HEAD (for a pre-commit hook).
  */
 import { spawn } from 'node:child_process';
-import { resolve } from 'node:path';
-import { createInterface } from 'node:readline';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { BatchParser, type GitObject } from './batch-parser.js';
 import { type Detection, detect, detectAt, findNeedles, LONGEST_NEEDLE, needlePosition, shiftNeedle } from './detect.js';
 import type { ScanResult } from './files.js';
 import { groupFindings, type Hit, type Location } from './findings.js';
-import { type StoredObject, UnsupportedObjectStore, walkObjects } from './object-store.js';
+import { UnsupportedObjectStore, walkObjects } from './object-store.js';
 
 /** Runs git, handing its stdout to `consume`; rejects with git's own message on failure. */
 function git(repo: string, args: string[], consume: (stdout: Readable) => Promise<void>, input?: string): Promise<void> {
@@ -75,34 +76,83 @@ interface Introduction {
   path: string;
 }
 
+/** Maps the blobs a scan found to the commits that introduced them; `cancel` when none were. */
+interface Introductions {
+  of(blobs: ReadonlySet<string>): Promise<Map<string, Introduction[]>>;
+  cancel(): void;
+}
+
 /**
- * Which commits introduced each of `blobs`, and under which path:
- * one pass of `git log --raw` (tree diffs only, no content diffs) over `range`. Merges are
- * diffed against their first parent, which is also what shows a stash's changes.
+ * Which commits introduced each blob, and under which path: one `git log --raw` (tree diffs
+ * only, no content diffs) over `range`, started at once so that git walks commits and trees on
+ * another core while the caller reads the objects. Its output goes to a temporary file: a pipe
+ * would fill and stall git while the caller's synchronous read holds the event loop. Merges
+ * are diffed against their first parent, which is also what shows a stash's changes.
  */
-async function introductions(repo: string, blobs: ReadonlySet<string>, range: string[]): Promise<Map<string, Introduction[]>> {
-  const found = new Map<string, Introduction[]>();
-  const args = ['log', ...range, '--raw', '--no-abbrev', '--no-renames', '--root', '--diff-merges=first-parent', '--format=%x01%H %ct'];
-  await git(repo, args, async (stdout) => {
-    let commit = '';
-    let date = '';
-    for await (const line of createInterface({ input: stdout, crlfDelay: Number.POSITIVE_INFINITY })) {
-      if (line.startsWith('\u0001')) {
-        const [hash, time] = line.slice(1).split(' ');
-        commit = hash ?? '';
-        date = new Date(Number(time) * 1000).toISOString();
-      } else if (line.startsWith(':')) {
-        // :<mode> <mode> <old> <new> <status>\t<path>
-        const tab = line.indexOf('\t');
-        const fields = line.slice(0, tab).split(' ');
-        const blob = fields[3] ?? '';
-        if (!blobs.has(blob)) continue;
-        const list = found.get(blob) ?? [];
-        list.push({ commit, date, path: line.slice(tab + 1) });
-        found.set(blob, list);
-      }
-    }
+function startIntroductions(repo: string, range: string[]): Introductions {
+  const dir = mkdtempSync(join(tmpdir(), 'skytells-scan-'));
+  const file = join(dir, 'log');
+  const args = ['log', ...range, '--raw', '-z', '--no-abbrev', '--no-renames', '--root', '--diff-merges=first-parent', '--format=%x01%H %ct'];
+  const out = openSync(file, 'w');
+  const child = spawn('git', ['-c', 'core.quotePath=false', ...args], { cwd: repo, stdio: ['ignore', out, 'pipe'] });
+  closeSync(out);
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    if (stderr.length < 4096) stderr += chunk.toString();
   });
+  const exited = new Promise<number | null>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', resolve);
+  });
+  exited.catch(() => {}); // awaited by `of`, or not at all after `cancel`
+  const cleanUp = () => rmSync(dir, { recursive: true, force: true });
+  return {
+    cancel() {
+      child.kill();
+      exited.finally(cleanUp).catch(() => {});
+    },
+    async of(blobs) {
+      try {
+        const code = await exited;
+        if (code !== 0) throw new Error(`git log failed: ${stderr.trim() || `exit ${code}`}`);
+        return parseRawLog(readFileSync(file).toString('latin1'), blobs);
+      } finally {
+        cleanUp();
+      }
+    },
+  };
+}
+
+/**
+ * `git log --raw -z --format=%x01%H %ct` output, read for `blobs` only. NUL-separated fields: a
+ * commit's `\x01<id> <time>`, then for each change `:<mode> <mode> <old> <new> <status>` (after a
+ * newline when it follows the commit) and its path. Modes are always six digits, so the new
+ * blob's id sits at a fixed place. Read as latin1; a path that is kept is decoded as UTF-8.
+ */
+function parseRawLog(log: string, blobs: ReadonlySet<string>): Map<string, Introduction[]> {
+  const found = new Map<string, Introduction[]>();
+  const fields = log.split('\0');
+  let header = '';
+  for (let i = 0; i < fields.length; i++) {
+    const field = fields[i] as string;
+    if (field.startsWith('\u0001')) {
+      header = field;
+      continue;
+    }
+    const colon = field.charCodeAt(0) === 0x0a ? 1 : 0;
+    if (field.charCodeAt(colon) !== 0x3a) continue;
+    const path = fields[++i] ?? '';
+    const blob = field.slice(colon + 56, colon + 96);
+    if (!blobs.has(blob)) continue;
+    const space = header.indexOf(' ');
+    const list = found.get(blob) ?? [];
+    list.push({
+      commit: header.slice(1, space),
+      date: new Date(Number(header.slice(space + 1)) * 1000).toISOString(),
+      path: Buffer.from(path, 'latin1').toString('utf8'),
+    });
+    found.set(blob, list);
+  }
   return found;
 }
 
@@ -125,15 +175,20 @@ export interface HistoryOptions {
 }
 
 export async function scanHistory(repo: string, options: HistoryOptions = {}): Promise<ScanResult> {
-  if (!options.since) {
-    const objectsDir = await directObjectStore(repo);
-    try {
-      if (objectsDir) return scanObjectStore(objectsDir);
-    } catch (error) {
-      if (!(error instanceof UnsupportedObjectStore)) throw error;
-    }
+  const range = options.since ? [`${options.since}..HEAD`] : ['--all', '--reflog'];
+  const introductions = startIntroductions(repo, range);
+  let hits: HistoryHits;
+  try {
+    hits = (options.since ? undefined : await readStoreDirectly(repo)) ?? (await readThroughGit(repo, options.since));
+  } catch (error) {
+    introductions.cancel();
+    throw error;
   }
-  return scanThroughGit(repo, options.since);
+  if (hits.blobs.size === 0) {
+    introductions.cancel();
+    return hits.result(new Map());
+  }
+  return hits.result(await introductions.of(new Set(hits.blobs.keys())));
 }
 
 /** What one history scan found: blobs that hold credentials, and commit or tag messages that do. */
@@ -168,10 +223,16 @@ class HistoryHits {
   }
 }
 
-/** The repository's object directory when the direct reader can read it (SHA-1 object ids). */
-async function directObjectStore(repo: string): Promise<string | undefined> {
+/** The store's objects read directly, or undefined when the direct reader cannot read it (SHA-256 ids, say). */
+async function readStoreDirectly(repo: string): Promise<HistoryHits | undefined> {
   const [objects, format] = (await gitText(repo, ['rev-parse', '--git-path', 'objects', '--show-object-format'])).split('\n');
-  return objects && format === 'sha1' ? resolve(repo, objects) : undefined;
+  if (!objects || format !== 'sha1') return undefined;
+  try {
+    return readObjectStore(resolve(repo, objects));
+  } catch (error) {
+    if (error instanceof UnsupportedObjectStore) return undefined;
+    throw error;
+  }
 }
 
 /**
@@ -197,7 +258,7 @@ function deltaNeedles(content: Buffer, copies: readonly number[], base: readonly
   return findNeedles(content, searched, content.length, found);
 }
 
-function scanObjectStore(objectsDir: string): ScanResult {
+function readObjectStore(objectsDir: string): HistoryHits {
   const hits = new HistoryHits();
   walkObjects<readonly number[]>(objectsDir, new Set(['blob', 'commit', 'tag'] as const), (object, base) => {
     hits.objects++;
@@ -206,116 +267,25 @@ function scanObjectStore(objectsDir: string): ScanResult {
     if (needles.length > 0) hits.add(object.type, object.oid.toString('hex'), object.content, detectAt(object.content, needles));
     return needles;
   });
-  return hits.result(hits.blobs.size > 0 ? storeIntroductions(objectsDir, hits.blobs) : new Map());
-}
-
-/**
- * Which commits introduced each blob, under which path: a commit introduces the (path, blob)
- * pairs its tree holds and its first parent's does not (a root commit, all of them), as
- * `git log --raw --diff-merges=first-parent --root` lists them. Every commit in the store
- * counts, reachable or not. Each tree is read once: what a tree holds is remembered by its id.
- */
-function storeIntroductions(objectsDir: string, blobs: ReadonlyMap<string, unknown>): Map<string, Introduction[]> {
-  const wanted = new Set([...blobs.keys()].map((hex) => Buffer.from(hex, 'hex').toString('latin1')));
-  // A blob entry is looked at closer only when its id's first four bytes are a wanted blob's.
-  const wantedStarts = new Set([...blobs.keys()].map((hex) => Number.parseInt(hex.slice(0, 8), 16)));
-  const trees = new Map<string, Buffer>();
-  const commits: { oid: string; tree: string; parent: string | undefined; date: string }[] = [];
-  walkObjects<undefined>(objectsDir, new Set(['commit', 'tree'] as const), (object: StoredObject) => {
-    const { content } = object;
-    if (object.type === 'tree') {
-      trees.set(object.oid.toString('latin1'), Buffer.copyBytesFrom(content));
-      return;
-    }
-    // `tree <hex>\n`, then `parent <hex>\n` for each parent, then the rest of the header.
-    const hasParent = content.toString('latin1', 46, 53) === 'parent ';
-    commits.push({
-      oid: object.oid.toString('hex'),
-      tree: Buffer.from(content.toString('latin1', 5, 45), 'hex').toString('latin1'),
-      parent: hasParent ? Buffer.from(content.toString('latin1', 53, 93), 'hex').toString('latin1') : undefined,
-      date: objectDate(content) ?? '',
-    });
-  });
-  const treeOf = new Map(commits.map((commit) => [Buffer.from(commit.oid, 'hex').toString('latin1'), commit.tree]));
-
-  // What a tree holds of the wanted blobs: its entries that are one, or a subtree that holds
-  // some. One node per tree id, shared by every tree and commit that has it, so an unchanged
-  // subtree is the very same node on both sides of a commit and is skipped without a look.
-  interface Holding {
-    entries: readonly (readonly [name: string, held: Holding | string])[];
-  }
-  const NONE: Holding = { entries: [] };
-  const held = new Map<string, Holding>();
-  const holds = (tree: string | undefined): Holding => {
-    if (tree === undefined) return NONE;
-    const known = held.get(tree);
-    if (known) return known;
-    const content = trees.get(tree);
-    const entries: [string, Holding | string][] = [];
-    // Entries: `<mode> <name>\0<20-byte id>`; a subtree's mode is `40000`.
-    for (let p = 0; content && p < content.length; ) {
-      let space = p;
-      while (content[space] !== 0x20 && space < content.length) space++;
-      let nul = space;
-      while (content[nul] !== 0 && nul < content.length) nul++;
-      if (space - p === 5 && content[p] === 0x34) {
-        const below = holds(content.toString('latin1', nul + 1, nul + 21));
-        if (below !== NONE) entries.push([content.toString('utf8', space + 1, nul), below]);
-      } else if (wantedStarts.has(content.readUInt32BE(nul + 1))) {
-        const id = content.toString('latin1', nul + 1, nul + 21);
-        if (wanted.has(id)) entries.push([content.toString('utf8', space + 1, nul), id]);
-      }
-      p = nul + 21;
-    }
-    const result = entries.length > 0 ? { entries } : NONE;
-    held.set(tree, result);
-    return result;
-  };
-  /** The (path, blob) pairs `mine` holds and `theirs` does not. */
-  const newIn = (mine: Holding, theirs: Holding | string | undefined, prefix: string, out: [string, string][]): void => {
-    if (mine === theirs) return;
-    const before = typeof theirs === 'object' ? theirs.entries : [];
-    let byName: Map<string, Holding | string> | undefined;
-    mine.entries.forEach(([name, entry], i) => {
-      // Most entries sit at the same place on both sides, unchanged.
-      const same = before[i];
-      if (same?.[0] !== name) byName ??= new Map(before);
-      const old = same?.[0] === name ? same[1] : byName?.get(name);
-      if (entry === old) return;
-      if (typeof entry === 'string') out.push([prefix + name, entry]);
-      else newIn(entry, old, `${prefix}${name}/`, out);
-    });
-  };
-
-  const introduced = new Map<string, Introduction[]>();
-  for (const commit of commits) {
-    const found: [string, string][] = [];
-    newIn(holds(commit.tree), holds(commit.parent === undefined ? undefined : treeOf.get(commit.parent)), '', found);
-    for (const [path, id] of found) {
-      const blob = Buffer.from(id, 'latin1').toString('hex');
-      introduced.set(blob, [...(introduced.get(blob) ?? []), { commit: commit.oid, date: commit.date, path }]);
-    }
-  }
-  return introduced;
+  return hits;
 }
 
 /** The `since` range, or a store the direct reader cannot read: objects listed and read by git. */
-async function scanThroughGit(repo: string, since: string | undefined): Promise<ScanResult> {
+async function readThroughGit(repo: string, since: string | undefined): Promise<HistoryHits> {
   const hits = new HistoryHits();
-  const range = since ? [`${since}..HEAD`] : ['--all', '--reflog'];
   const onObject = (object: GitObject) => {
     hits.objects++;
     hits.bytes += object.content.length;
     hits.add(object.type, object.oid, object.content, detect(object.content));
   };
   if (since) {
-    const listed = await gitText(repo, ['rev-list', '--objects', '--no-object-names', ...range]);
+    const listed = await gitText(repo, ['rev-list', '--objects', '--no-object-names', `${since}..HEAD`]);
     const oids = listed.split('\n').filter((line) => line !== '');
     if (oids.length > 0) await readObjects(repo, oids, onObject);
   } else {
     await readObjects(repo, undefined, onObject);
   }
-  return hits.result(hits.blobs.size > 0 ? await introductions(repo, new Set(hits.blobs.keys()), range) : new Map());
+  return hits;
 }
 
 /** The index's new and changed blobs (against HEAD), with their paths. */
