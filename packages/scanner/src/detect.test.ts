@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { describe, test } from 'node:test';
 import { generateApiKey, generatePersonalAccessToken } from '@skytells/credentials';
-import { detect, findNeedles } from './detect.js';
+import { detect, findNeedles, needlePosition } from './detect.js';
 import { lookAlikes } from './look-alikes.test-support.js';
 
 const found = (text: string) => detect(Buffer.from(text)).map((d) => [d.value, d.encoding]);
@@ -68,5 +68,42 @@ describe('detect', () => {
     assert.deepEqual(detect(randomBytes(1 << 20)), []);
     assert.deepEqual(findNeedles(Buffer.from('const task = disk.ask(); // the quick brown fox\n'.repeat(1000))), []);
     assert.equal(findNeedles(Buffer.from(`x ${generateApiKey()}`)).length, 1);
+  });
+
+  test('the search that looks at every other pair finds each needle at either parity, in any window, in order', () => {
+    const [key, pat] = [generateApiKey(), generatePersonalAccessToken()];
+    const spelled = [
+      key,
+      pat,
+      key.replace('-', '%2D'),
+      `%73${key.slice(1)}`,
+      `%2573${key.slice(1)}`,
+      key.replace('-', '\\u002d'),
+      `\\u0073${key.slice(1)}`,
+    ];
+    const base64 = ['', 'x', 'xy'].flatMap((lead) => [key, pat].map((value) => Buffer.from(lead + value).toString('base64')));
+    const text = Buffer.from([...spelled, ...base64].join(' | '));
+    const positions = (buffer: Buffer, from?: number, to?: number) => findNeedles(buffer, from, to).map(needlePosition);
+    const all = positions(text);
+    assert.ok(all.length >= spelled.length + base64.length, 'every spelling holds a needle');
+    assert.deepEqual(
+      all,
+      [...all].sort((a, b) => a - b),
+    );
+    for (const lead of [1, 2, 3]) {
+      assert.deepEqual(
+        positions(Buffer.concat([Buffer.alloc(lead, 0x20), text])).map((at) => at - lead),
+        all,
+      );
+    }
+    for (let from = 0; from < text.length; from += 7) {
+      for (const to of [from, from + 1, from + 2, from + 3, from + 40, text.length]) {
+        assert.deepEqual(
+          positions(text, from, to),
+          all.filter((at) => at >= from && at < to),
+          `window [${from}, ${to})`,
+        );
+      }
+    }
   });
 });

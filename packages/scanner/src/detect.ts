@@ -75,31 +75,55 @@ const NEEDLES: Needle[] = [
 /** The longest needle: a needle not found in a buffer may still end within this many bytes of its end. */
 export const LONGEST_NEEDLE = Math.max(...NEEDLES.map((needle) => needle.bytes.length));
 
-/** Which needles begin with each pair of bytes (`first << 8 | second`): the one-pass search's table. */
-const BY_PAIR = new Map<number, number[]>();
+/**
+ * The one-pass search's tables, by pair of bytes (`first << 8 | second`): the needles that begin
+ * with the pair (`STARTS`), and those whose second and third bytes it is (`SECONDS`); `PAIRS`
+ * marks the first kind with bit 1 and the second with bit 2. Every needle is at least three
+ * bytes long, so a needle at `s` shows its first pair at `s` and its second at `s + 1`: looking
+ * at every other position sees one of them.
+ */
+const STARTS = new Map<number, number[]>();
+const SECONDS = new Map<number, number[]>();
 const PAIRS = new Uint8Array(1 << 16);
+const pairAt = (bytes: Uint8Array, at: number): number => ((bytes[at] as number) << 8) | (bytes[at + 1] as number);
 NEEDLES.forEach((needle, index) => {
-  const pair = ((needle.bytes[0] as number) << 8) | (needle.bytes[1] as number);
-  PAIRS[pair] = 1;
-  BY_PAIR.set(pair, [...(BY_PAIR.get(pair) ?? []), index]);
+  if (needle.bytes.length < 3) throw new Error('a needle shorter than three bytes would slip between the pairs looked at');
+  for (const [table, at, bit] of [
+    [STARTS, 0, 1],
+    [SECONDS, 1, 2],
+  ] as const) {
+    const pair = pairAt(needle.bytes, at);
+    PAIRS[pair] = (PAIRS[pair] as number) | bit;
+    table.set(pair, [...(table.get(pair) ?? []), index]);
+  }
 });
+
+/** Adds each of `candidates` (needle indexes) that `buffer` holds at `at`. A plain loop: the needles are a few bytes long. */
+function matchAt(buffer: Buffer, at: number, candidates: readonly number[], found: number[]): void {
+  for (const index of candidates) {
+    const bytes = (NEEDLES[index] as Needle).bytes;
+    if (at + bytes.length > buffer.length) continue;
+    let j = 0;
+    while (j < bytes.length && buffer[at + j] === bytes[j]) j++;
+    if (j === bytes.length) found.push(at * NEEDLES.length + index);
+  }
+}
 
 /**
  * Every needle that starts in `buffer[from, to)` (and fits in the buffer), in order of position,
- * each as one number: `position * NEEDLES.length + needle index`. One pass over the bytes with a
- * pair table: text that holds no needle's first two bytes costs one table lookup per byte.
+ * each as one number: `position * NEEDLES.length + needle index`. One pass over every other
+ * pair of bytes: text that holds no needle's first or second pair costs one table lookup per
+ * two bytes.
  */
 export function findNeedles(buffer: Buffer, from = 0, to = buffer.length, found: number[] = []): number[] {
-  const last = Math.min(to, buffer.length - 1);
-  for (let at = from; at < last; at++) {
-    const pair = ((buffer[at] as number) << 8) | (buffer[at + 1] as number);
-    if (PAIRS[pair] === 0) continue;
-    for (const index of BY_PAIR.get(pair) as number[]) {
-      const bytes = (NEEDLES[index] as Needle).bytes;
-      if (at + bytes.length <= buffer.length && buffer.compare(bytes, 2, bytes.length, at + 2, at + bytes.length) === 0) {
-        found.push(at * NEEDLES.length + index);
-      }
-    }
+  const last = buffer.length - 1;
+  for (let at = from; at <= to && at < last; at += 2) {
+    const pair = pairAt(buffer, at);
+    const seen = PAIRS[pair] as number;
+    if (seen === 0) continue;
+    // The second pair of a needle at `at - 1` comes before the first pair of one at `at`: in order.
+    if (seen & 2 && at > from) matchAt(buffer, at - 1, SECONDS.get(pair) as number[], found);
+    if (seen & 1 && at < to) matchAt(buffer, at, STARTS.get(pair) as number[], found);
   }
   return found;
 }

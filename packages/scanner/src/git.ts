@@ -131,27 +131,34 @@ function startIntroductions(repo: string, range: string[]): Introductions {
  */
 function parseRawLog(log: string, blobs: ReadonlySet<string>): Map<string, Introduction[]> {
   const found = new Map<string, Introduction[]>();
-  const fields = log.split('\0');
-  let header = '';
-  for (let i = 0; i < fields.length; i++) {
-    const field = fields[i] as string;
-    if (field.startsWith('\u0001')) {
-      header = field;
+  let header = 0;
+  for (let at = 0; at < log.length; ) {
+    const fieldEnd = log.indexOf('\0', at);
+    if (fieldEnd === -1) break;
+    if (log.charCodeAt(at) === 0x01) {
+      header = at + 1;
+      at = fieldEnd + 1;
       continue;
     }
-    const colon = field.charCodeAt(0) === 0x0a ? 1 : 0;
-    if (field.charCodeAt(colon) !== 0x3a) continue;
-    const path = fields[++i] ?? '';
-    const blob = field.slice(colon + 56, colon + 96);
-    if (!blobs.has(blob)) continue;
-    const space = header.indexOf(' ');
-    const list = found.get(blob) ?? [];
-    list.push({
-      commit: header.slice(1, space),
-      date: new Date(Number(header.slice(space + 1)) * 1000).toISOString(),
-      path: Buffer.from(path, 'latin1').toString('utf8'),
-    });
-    found.set(blob, list);
+    const change = log.charCodeAt(at) === 0x0a ? at + 1 : at;
+    if (log.charCodeAt(change) !== 0x3a) {
+      at = fieldEnd + 1;
+      continue;
+    }
+    let pathEnd = log.indexOf('\0', fieldEnd + 1);
+    if (pathEnd === -1) pathEnd = log.length;
+    const blob = log.slice(change + 56, change + 96);
+    if (blobs.has(blob)) {
+      const space = log.indexOf(' ', header);
+      const list = found.get(blob) ?? [];
+      list.push({
+        commit: log.slice(header, space),
+        date: new Date(Number(log.slice(space + 1, log.indexOf('\0', space))) * 1000).toISOString(),
+        path: Buffer.from(log.slice(fieldEnd + 1, pathEnd), 'latin1').toString('utf8'),
+      });
+      found.set(blob, list);
+    }
+    at = pathEnd + 1;
   }
   return found;
 }

@@ -225,14 +225,18 @@ function walkPack<T>(
     throw new Error(`damaged pack ${packPath}`);
   }
 
-  // Entries in pack order: `byOffset[k]` is the index position (oid order) of the k-th entry.
+  // Entries in pack order (k): `sortedOffsets[k]` is where the k-th starts, and `byOffset[k]`
+  // its position in the index (oid order).
   const offsets = new Float64Array(count);
   for (let i = 0; i < count; i++) {
     const small = index.readUInt32BE(offsetsAt + i * 4);
     offsets[i] = small & 0x80000000 ? Number(index.readBigUInt64BE(largeOffsetsAt + (small & 0x7fffffff) * 8)) : small;
   }
-  const byOffset = Uint32Array.from({ length: count }, (_, i) => i).sort((a, b) => (offsets[a] as number) - (offsets[b] as number));
-  const sortedOffsets = Float64Array.from(byOffset, (i) => offsets[i] as number);
+  // A typed array's own sort, numeric and without a comparator, is several times faster.
+  const sortedOffsets = Float64Array.from(offsets).sort();
+  for (let k = 1; k < count; k++) {
+    if (sortedOffsets[k] === sortedOffsets[k - 1]) throw new Error(`damaged pack index ${indexPath}: two entries at one offset`);
+  }
   const entryAt = (offset: number): number => {
     let low = 0;
     let high = count - 1;
@@ -258,6 +262,8 @@ function walkPack<T>(
     }
     throw new UnsupportedObjectStore('a delta whose base is in another pack');
   };
+  const byOffset = new Uint32Array(count);
+  for (let i = 0; i < count; i++) byOffset[entryAt(offsets[i] as number)] = i;
 
   // Headers only: each entry's type or base, where its data starts, and the forest of deltas.
   const kinds = new Uint8Array(count);
