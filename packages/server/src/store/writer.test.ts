@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startTestServer, type TestServer } from '../test-support/server.js';
@@ -28,5 +29,16 @@ describe('the writer thread and the main connection', () => {
     assert.equal(await job, 1, "the writer's job is applied too, after the transaction");
     const row = await db.selectFrom('api_keys').select(['name', 'last_used_ip']).where('id', '=', id).executeTakeFirstOrThrow();
     assert.deepEqual(row, { name: 'renamed', last_used_ip: '192.0.2.1' });
+  });
+
+  test('the writer thread runs below the request thread in CPU priority (Linux)', { skip: process.platform !== 'linux' }, async () => {
+    await t.server.ctx.store.writer.apply({ op: 'prune_ledger', before: 0 }); // the thread is up
+    // /proc/<pid>/task/<tid>/stat: the 19th field is the thread's nice value (16th after the name).
+    const nice = (task: string) => Number(readFileSync(`/proc/self/task/${task}/stat`, 'utf8').split(') ')[1]?.split(' ')[16]);
+    const requestThread = nice(String(process.pid));
+    assert.ok(requestThread < 10, 'this test needs a process running below nice 10');
+    const lowered = readdirSync('/proc/self/task').filter((task) => nice(task) === 10);
+    assert.equal(lowered.length, 1, 'one thread, the writer, at nice 10');
+    assert.equal(nice(String(process.pid)), requestThread, 'the request thread keeps its priority');
   });
 });
