@@ -123,8 +123,9 @@ async function startOn(store: Store, opened: Array<() => Promise<void>>, config:
   opened.push(() => invalidations.stop());
   await invalidations.start();
   const lastUsed = new LastUsedBatch(store.writer, metrics);
-  const usage = new UsageBatch(store.writer, clock, metrics);
-  const flushBatches = flushJob([lastUsed.batch, usage, securityEvents.batch], metrics.stalls, logger);
+  const usage = new UsageBatch(store.writer, clock, metrics, lastUsed);
+  // Usage first: taking its groups hands the API keys' last uses to the last-used batch.
+  const flushBatches = flushJob([usage, lastUsed.batch, securityEvents.batch], metrics.stalls, logger);
   const schedule = new Schedule(
     [
       { name: 'flush', everyMs: config.batchFlushIntervalMs, run: flushBatches },

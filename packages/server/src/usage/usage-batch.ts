@@ -7,6 +7,10 @@
  * the verify cache already holds, its hash computed once) and a comparison with that
  * credential's few groups; no key string is built unless a credential has many groups.
  *
+ * An API key is only ever used on /v1, so every finished use of one is a sample here: its
+ * last use (time, IP, user agent) is the newest sample's, handed to the last-used batch when
+ * the groups are taken, instead of being recorded again on every request.
+ *
  * Invariants:
  * - `record` never touches the database.
  * - Each job carries a ledger id made when it is built; the writer applies a ledger id at
@@ -19,6 +23,7 @@ import type { Metrics } from '../http/metrics.js';
 import { Batch } from '../jobs/batch.js';
 import type { UsageColumns, UsageJob } from '../store/write-jobs.js';
 import type { Writer } from '../store/writer.js';
+import type { LastUsedBatch } from './last-used-batch.js';
 
 export const MINUTE_MS = 60_000;
 /** Beyond this many groups in one flush interval, a credential's groups are found by a string key instead. */
@@ -92,6 +97,13 @@ function columnsOf(groups: Group[]): UsageColumns {
   return c;
 }
 
+/** One credential's pending groups (a list while few, then by key) and its newest sample. */
+interface CredentialGroups {
+  groups: Group[] | Map<string, Group>;
+  latest: Group;
+  latestAt: number;
+}
+
 type Shape = Pick<Group, 'minute' | 'ip' | 'userAgent' | 'method' | 'route' | 'status' | 'model'>;
 
 const keyOf = (g: Shape): string => `${g.minute}\n${g.ip}\n${g.userAgent}\n${g.method}\n${g.route}\n${g.status}\n${g.model}`;
@@ -105,17 +117,29 @@ const sameShape = (g: Group, minute: number, s: UsageSample): boolean =>
   g.method === s.method &&
   g.model === s.model;
 
+/** The group of `s`'s shape in `minute`, among one credential's groups. */
+function findGroup(groups: Group[] | Map<string, Group>, minute: number, s: UsageSample): Group | undefined {
+  if (!Array.isArray(groups)) return groups.get(keyOf({ ...s, minute }));
+  for (const g of groups) if (sameShape(g, minute, s)) return g;
+  return undefined;
+}
+
 export class UsageBatch {
   readonly name = 'usage';
   readonly batch: Batch<Group, UsageJob>;
   /** The pending groups by credential; replaced whenever the batch's pending records are taken. */
-  private byCredential = new Map<string, Group[] | Map<string, Group>>();
+  private byCredential = new Map<string, CredentialGroups>();
   private groupSequence = 0;
   /** This process's ledger ids: a random tag and a counter, unique across instances and restarts. */
   private readonly ledgerTag = randomBytes(9).toString('base64url');
   private ledgerSequence = 0;
 
-  constructor(writer: Writer, clock: Clock, metrics: Metrics) {
+  constructor(
+    writer: Writer,
+    clock: Clock,
+    metrics: Metrics,
+    private readonly lastUsed: LastUsedBatch,
+  ) {
     this.batch = new Batch(
       {
         name: 'usage',
@@ -130,21 +154,8 @@ export class UsageBatch {
 
   record(s: UsageSample): void {
     const minute = s.at - (s.at % MINUTE_MS);
-    let groups = this.byCredential.get(s.credentialId);
-    let group: Group | undefined;
-    if (groups === undefined) {
-      groups = [];
-      this.byCredential.set(s.credentialId, groups);
-    } else if (Array.isArray(groups)) {
-      for (const g of groups) {
-        if (sameShape(g, minute, s)) {
-          group = g;
-          break;
-        }
-      }
-    } else {
-      group = groups.get(keyOf({ ...s, minute }));
-    }
+    const entry = this.byCredential.get(s.credentialId);
+    let group = entry === undefined ? undefined : findGroup(entry.groups, minute, s);
     if (group === undefined) {
       group = {
         minute,
@@ -165,8 +176,13 @@ export class UsageBatch {
         chargeNanos: 0,
       };
       if (!this.batch.set(String(++this.groupSequence), group)) return;
-      if (!Array.isArray(groups)) groups.set(keyOf(group), group);
-      else if (groups.push(group) > LIST_LIMIT) this.byCredential.set(s.credentialId, new Map(groups.map((g) => [keyOf(g), g])));
+      if (entry === undefined) this.byCredential.set(s.credentialId, { groups: [group], latest: group, latestAt: s.at });
+      else if (!Array.isArray(entry.groups)) entry.groups.set(keyOf(group), group);
+      else if (entry.groups.push(group) > LIST_LIMIT) entry.groups = new Map(entry.groups.map((g) => [keyOf(g), g]));
+    }
+    if (entry !== undefined && s.at >= entry.latestAt) {
+      entry.latest = group;
+      entry.latestAt = s.at;
     }
     group.requests++;
     if (s.status >= 400) group.errors++;
@@ -176,8 +192,17 @@ export class UsageBatch {
     group.chargeNanos += s.chargeNanos;
   }
 
-  /** Takes every pending group (the index starts over with the batch) and writes them. */
+  /**
+   * Takes every pending group (the index starts over with the batch) and writes them. Each API
+   * key's newest use goes to the last-used batch first, which the flush job writes next.
+   */
   flush(): Promise<void> {
+    for (const [credentialId, { latest, latestAt }] of this.byCredential) {
+      if (latest.kind === 'api_key') {
+        // Absent IP and user agent are '' in a group and null in last-used.
+        this.lastUsed.record('api_keys', credentialId, { at: latestAt, ip: latest.ip || null, userAgent: latest.userAgent || null });
+      }
+    }
     this.byCredential = new Map();
     return this.batch.flush();
   }

@@ -55,6 +55,26 @@ describe('usage recording: per-minute request groups', () => {
     assert.equal(usage.body.totals.errors, 1);
   });
 
+  test("a key's last use is its newest request's, taken from its usage when the groups flush", async () => {
+    const owner = t.client();
+    await owner.signup();
+    const { id, key } = await owner.createKey();
+    const app = t.client();
+    const call = (ua: string, ip: string, path: string) => app.get(path, { headers: { 'x-api-key': key, 'user-agent': ua, 'x-forwarded-for': ip } });
+    assert.equal((await call('client-a/1.0', '192.0.2.1', '/v1/models')).status, 200);
+    clock.advance(1_000);
+    // A refused request of a valid key is a use too; the group it joins is not the key's first.
+    assert.equal((await call('client-b/2.0', '192.0.2.2', '/v1/models/no-such-model')).status, 404);
+    const lastAt = clock.now();
+    assert.equal((await owner.get(`/api/v1/keys/${id}`)).body.last_used_at, null, 'nothing written before the flush');
+    await t.server.flushBatches();
+    const stored = (await owner.get(`/api/v1/keys/${id}`)).body;
+    assert.deepEqual(
+      [stored.last_used_at, stored.last_used_ip, stored.last_used_user_agent],
+      [new Date(lastAt).toISOString(), '192.0.2.2', 'client-b/2.0'],
+    );
+  });
+
   test('a usage job applied twice (a retry after a lost acknowledgement) counts once', async () => {
     const owner = t.client();
     const { account } = await owner.signup();
