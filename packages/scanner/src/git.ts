@@ -12,7 +12,7 @@
  * - `scanStaged`: the blobs in the index that differ from HEAD (for a pre-commit hook).
  */
 import { spawn } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -89,12 +89,24 @@ interface Introductions {
  * would fill and stall git while the caller's synchronous read holds the event loop. Merges
  * are diffed against their first parent, which is also what shows a stash's changes.
  */
+/**
+ * git's cache of delta bases while `git log --raw` reads trees. Its default (96 MiB) is sized
+ * for blobs; a tree diff walks many short chains of small objects, and a cache that large fills
+ * with bases read once, paid for in page faults and processor-cache misses. On the benchmark's
+ * repository (20,000 commits) the walk took 0.47 s at the default, 0.29 s at 4 MiB, 0.33 s at
+ * 8 MiB, and 0.69 s with no cache at all.
+ */
+const TREE_DELTA_BASE_CACHE = '4m';
+
 function startIntroductions(repo: string, range: string[]): Introductions {
   const dir = mkdtempSync(join(tmpdir(), 'skytells-scan-'));
   const file = join(dir, 'log');
   const args = ['log', ...range, '--raw', '-z', '--no-abbrev', '--no-renames', '--root', '--diff-merges=first-parent', '--format=%x01%H %ct'];
   const out = openSync(file, 'w');
-  const child = spawn('git', ['-c', 'core.quotePath=false', ...args], { cwd: repo, stdio: ['ignore', out, 'pipe'] });
+  const child = spawn('git', ['-c', 'core.quotePath=false', '-c', `core.deltaBaseCacheLimit=${TREE_DELTA_BASE_CACHE}`, ...args], {
+    cwd: repo,
+    stdio: ['ignore', out, 'pipe'],
+  });
   closeSync(out);
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
@@ -230,12 +242,37 @@ class HistoryHits {
   }
 }
 
+/**
+ * The object store of `repo` when it has the plain layout git would find on its own: a `.git`
+ * folder in `repo` (not a linked work tree's `.git` file), SHA-1 ids, and no environment
+ * variable that moves the store. Anything else is left to `git rev-parse`; this only spares
+ * the scan that process's start, during which the read would wait.
+ */
+function plainObjectStore(repo: string): string | undefined {
+  if (['GIT_DIR', 'GIT_COMMON_DIR', 'GIT_OBJECT_DIRECTORY', 'GIT_ALTERNATE_OBJECT_DIRECTORIES'].some((name) => process.env[name] !== undefined))
+    return undefined;
+  const gitDir = join(repo, '.git');
+  try {
+    if (!statSync(gitDir).isDirectory() || existsSync(join(gitDir, 'commondir'))) return undefined;
+    // `extensions.objectFormat` (SHA-256) is the one setting that changes how the store reads.
+    if (/objectformat/i.test(readFileSync(join(gitDir, 'config'), 'utf8'))) return undefined;
+  } catch {
+    return undefined;
+  }
+  const objects = join(gitDir, 'objects');
+  return existsSync(objects) ? objects : undefined;
+}
+
 /** The store's objects read directly, or undefined when the direct reader cannot read it (SHA-256 ids, say). */
 async function readStoreDirectly(repo: string): Promise<HistoryHits | undefined> {
-  const [objects, format] = (await gitText(repo, ['rev-parse', '--git-path', 'objects', '--show-object-format'])).split('\n');
-  if (!objects || format !== 'sha1') return undefined;
+  let objectsDir = plainObjectStore(resolve(repo));
+  if (objectsDir === undefined) {
+    const [objects, format] = (await gitText(repo, ['rev-parse', '--git-path', 'objects', '--show-object-format'])).split('\n');
+    if (!objects || format !== 'sha1') return undefined;
+    objectsDir = resolve(repo, objects);
+  }
   try {
-    return readObjectStore(resolve(repo, objects));
+    return readObjectStore(objectsDir);
   } catch (error) {
     if (error instanceof UnsupportedObjectStore) return undefined;
     throw error;
