@@ -67,6 +67,27 @@ describe('history scan of a real repository', () => {
       assert.equal(found.get(dangling)?.locations[0]?.path, undefined);
     }));
 
+  test('a linked work tree and a SHA-256 repository, which git locates and reads: the same findings', () =>
+    withCopy(async (copy) => {
+      const linked = `${copy}-linked`;
+      try {
+        git(copy, 'worktree', 'add', '-q', linked, 'side');
+        const values = async (repo: string) => (await scanHistory(repo)).findings.map((f) => f.value).sort();
+        assert.deepEqual(await values(linked), await values(copy));
+
+        const sha256 = `${copy}-sha256`;
+        git(copy, 'init', '-q', '--object-format=sha256', '-b', 'main', sha256);
+        const key = generateApiKey();
+        write(sha256, 'app.env', `KEY=${key}\n`);
+        commit(sha256, 'key', 9);
+        const [found] = (await scanHistory(sha256)).findings;
+        assert.deepEqual([found?.value, found?.locations[0]?.path, found?.firstSeen], [key, 'app.env', '2026-01-09T10:00:00.000Z']);
+      } finally {
+        rmSync(linked, { recursive: true, force: true });
+        rmSync(`${copy}-sha256`, { recursive: true, force: true });
+      }
+    }));
+
   test('--since reads only what is new since the base; --staged reads the index', () =>
     withCopy(async (copy) => {
       const base = git(copy, 'rev-parse', 'HEAD').trim();

@@ -138,8 +138,9 @@ function startIntroductions(repo: string, range: string[]): Introductions {
 /**
  * `git log --raw -z --format=%x01%H %ct` output, read for `blobs` only. NUL-separated fields: a
  * commit's `\x01<id> <time>`, then for each change `:<mode> <mode> <old> <new> <status>` (after a
- * newline when it follows the commit) and its path. Modes are always six digits, so the new
- * blob's id sits at a fixed place. Read as latin1; a path that is kept is decoded as UTF-8.
+ * newline when it follows the commit) and its path. Modes are always six digits, and both ids
+ * have one length, so the new blob's id follows the old one's. Read as latin1; a path that is
+ * kept is decoded as UTF-8.
  */
 function parseRawLog(log: string, blobs: ReadonlySet<string>): Map<string, Introduction[]> {
   const found = new Map<string, Introduction[]>();
@@ -159,7 +160,9 @@ function parseRawLog(log: string, blobs: ReadonlySet<string>): Map<string, Intro
     }
     let pathEnd = log.indexOf('\0', fieldEnd + 1);
     if (pathEnd === -1) pathEnd = log.length;
-    const blob = log.slice(change + 56, change + 96);
+    // `:<mode> <mode> ` is 15 characters; the ids after it are 40 (SHA-1) or 64 (SHA-256) long.
+    const oldEnd = log.indexOf(' ', change + 15);
+    const blob = log.slice(oldEnd + 1, 2 * oldEnd - change - 14);
     if (blobs.has(blob)) {
       const space = log.indexOf(' ', header);
       const list = found.get(blob) ?? [];
