@@ -83,13 +83,6 @@ interface Introductions {
 }
 
 /**
- * Which commits introduced each blob, and under which path: one `git log --raw` (tree diffs
- * only, no content diffs) over `range`, started at once so that git walks commits and trees on
- * another core while the caller reads the objects. Its output goes to a temporary file: a pipe
- * would fill and stall git while the caller's synchronous read holds the event loop. Merges
- * are diffed against their first parent, which is also what shows a stash's changes.
- */
-/**
  * git's cache of delta bases while `git log --raw` reads trees. Its default (96 MiB) is sized
  * for blobs; a tree diff walks many short chains of small objects, and a cache that large fills
  * with bases read once, paid for in page faults and processor-cache misses. On the benchmark's
@@ -98,6 +91,13 @@ interface Introductions {
  */
 const TREE_DELTA_BASE_CACHE = '4m';
 
+/**
+ * Which commits introduced each blob, and under which path: one `git log --raw` (tree diffs
+ * only, no content diffs) over `range`, started at once so that git walks commits and trees on
+ * another core while the caller reads the objects. Its output goes to a temporary file: a pipe
+ * would fill and stall git while the caller's synchronous read holds the event loop. Merges
+ * are diffed against their first parent, which is also what shows a stash's changes.
+ */
 function startIntroductions(repo: string, range: string[]): Introductions {
   const dir = mkdtempSync(join(tmpdir(), 'skytells-scan-'));
   const file = join(dir, 'log');
