@@ -7,10 +7,14 @@
  *   last-used data.
  * - A write never moves `last_used_at` backwards, so batches from several instances, a
  *   retried job or a late one leave the newest value in place.
+ * - A use the store would skip (less than `LAST_USED_RESOLUTION_MS` after the one this batch
+ *   last took for the credential, from the same IP and user agent) is dropped here, so a key in
+ *   steady use costs about one statement a minute, not one a flush. What was taken is
+ *   forgotten every resolution period: the memory holds only the credentials used lately.
  */
 import type { Metrics } from '../http/metrics.js';
 import { Batch } from '../jobs/batch.js';
-import type { LastUsedJob, LastUsedTable } from '../store/write-jobs.js';
+import { LAST_USED_RESOLUTION_MS, type LastUsedJob, type LastUsedTable } from '../store/write-jobs.js';
 import type { Writer } from '../store/writer.js';
 
 export type { LastUsedTable } from '../store/write-jobs.js';
@@ -43,8 +47,15 @@ function jobsOf(entries: Entry[]): LastUsedJob[] {
   return [...byTable.values()];
 }
 
+/** Whether the store would rewrite a row holding `taken` for `use` (write-jobs.ts applies the same rule). */
+const rewrites = (taken: LastUse, use: LastUse): boolean =>
+  use.at >= taken.at + LAST_USED_RESOLUTION_MS || use.ip !== taken.ip || use.userAgent !== taken.userAgent;
+
 export class LastUsedBatch {
   readonly batch: Batch<Entry, LastUsedJob[]>;
+  /** The use last taken per credential id, since `forgetAt - LAST_USED_RESOLUTION_MS`. */
+  private taken = new Map<string, LastUse>();
+  private forgetAt = 0;
 
   constructor(writer: Writer, metrics: Metrics) {
     this.batch = new Batch(
@@ -64,14 +75,21 @@ export class LastUsedBatch {
   }
 
   record(table: LastUsedTable, id: string, use: LastUse): void {
+    if (use.at >= this.forgetAt) {
+      this.taken = new Map();
+      this.forgetAt = use.at + LAST_USED_RESOLUTION_MS;
+    }
     // Ids are unique across both tables (their prefixes differ), so the id alone is the key.
+    const taken = this.taken.get(id);
+    if (taken !== undefined && !rewrites(taken, use)) return;
     const previous = this.batch.get(id);
     if (previous === undefined) {
-      this.batch.set(id, { table, id, at: use.at, ip: use.ip, userAgent: use.userAgent });
+      if (!this.batch.set(id, { table, id, at: use.at, ip: use.ip, userAgent: use.userAgent })) return;
     } else if (previous.at <= use.at) {
       previous.at = use.at;
       previous.ip = use.ip;
       previous.userAgent = use.userAgent;
-    }
+    } else return;
+    this.taken.set(id, use);
   }
 }

@@ -75,6 +75,33 @@ describe('usage recording: per-minute request groups', () => {
     );
   });
 
+  test('a key in steady use is written as last used about once a minute, not at every flush', async () => {
+    const owner = t.client();
+    await owner.signup();
+    const { id, key } = await owner.createKey();
+    const app = t.client();
+    const call = async (ua: string) => assert.equal((await app.get('/v1/models', { headers: { 'x-api-key': key, 'user-agent': ua } })).status, 200);
+    // Records the last-used batch has handed to the writer so far.
+    const handed = async () => Number(/^batch_flush_size_sum\{batch="last_used"\} (\d+)$/m.exec((await t.client().get('/metrics')).text)?.[1] ?? 0);
+    const flushed = async (ua: string) => {
+      const before = await handed();
+      await call(ua);
+      await t.server.flushBatches();
+      return (await handed()) - before;
+    };
+    const firstAt = clock.now();
+    assert.equal(await flushed('client-a/1.0'), 1, 'the first use is written');
+    clock.advance(10_000);
+    assert.equal(await flushed('client-a/1.0'), 0, 'the same client within the minute: nothing to write');
+    assert.equal((await owner.get(`/api/v1/keys/${id}`)).body.last_used_at, new Date(firstAt).toISOString());
+    assert.equal(await flushed('client-b/2.0'), 1, 'another user agent is written at once');
+    clock.advance(60_000);
+    const lastAt = clock.now();
+    assert.equal(await flushed('client-b/2.0'), 1, 'a minute later, written again');
+    const stored = (await owner.get(`/api/v1/keys/${id}`)).body;
+    assert.deepEqual([stored.last_used_at, stored.last_used_user_agent], [new Date(lastAt).toISOString(), 'client-b/2.0']);
+  });
+
   test('a usage job applied twice (a retry after a lost acknowledgement) counts once', async () => {
     const owner = t.client();
     const { account } = await owner.signup();
