@@ -26,6 +26,20 @@ import { ImmediateSqliteDialect } from './sqlite-dialect.js';
 /** How stale a stored `last_used_at` may be, when IP and user agent are unchanged. */
 export const LAST_USED_RESOLUTION_MS = 60_000;
 
+/** A use: when (epoch ms), from which IP and with which user agent (null when absent). */
+export interface LastUse {
+  at: number;
+  ip: string | null;
+  userAgent: string | null;
+}
+
+/**
+ * Whether a row holding `stored` is rewritten for `use`: the rule of both dialects' last-used
+ * statements below, for the batch to skip in memory what the store would skip anyway.
+ */
+export const lastUseRewrites = (stored: LastUse, use: LastUse): boolean =>
+  stored.at < use.at && (stored.at <= use.at - LAST_USED_RESOLUTION_MS || stored.ip !== use.ip || stored.userAgent !== use.userAgent);
+
 /** Tables whose rows carry last_used_at / last_used_ip / last_used_user_agent. */
 export type LastUsedTable = 'api_keys' | 'personal_access_tokens';
 

@@ -3,6 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startTestServer, type TestServer } from '../test-support/server.js';
+import { LAST_USED_RESOLUTION_MS, type LastUse, lastUseRewrites } from './write-jobs.js';
 
 describe('the writer thread and the main connection', () => {
   let t: TestServer;
@@ -29,6 +30,31 @@ describe('the writer thread and the main connection', () => {
     assert.equal(await job, 1, "the writer's job is applied too, after the transaction");
     const row = await db.selectFrom('api_keys').select(['name', 'last_used_ip']).where('id', '=', id).executeTakeFirstOrThrow();
     assert.deepEqual(row, { name: 'renamed', last_used_ip: '192.0.2.1' });
+  });
+
+  test("the last-used batch's in-memory rule is the store's: a row changes exactly when lastUseRewrites says so", async () => {
+    const owner = t.client();
+    await owner.signup();
+    const { writer } = t.server.ctx.store;
+    const stored: LastUse = { at: Date.UTC(2030, 0, 1), ip: '192.0.2.1', userAgent: 'client/1.0' };
+    const uses: LastUse[] = [
+      stored,
+      { ...stored, at: stored.at - 1 },
+      { ...stored, at: stored.at + 1 },
+      { ...stored, at: stored.at + LAST_USED_RESOLUTION_MS - 1 },
+      { ...stored, at: stored.at + LAST_USED_RESOLUTION_MS },
+      { ...stored, at: stored.at + 1, ip: '192.0.2.2' },
+      { ...stored, at: stored.at + 1, userAgent: null },
+      { ...stored, at: stored.at - 1, ip: '192.0.2.2' },
+      { ...stored, ip: null },
+    ];
+    for (const use of uses) {
+      const { id } = await owner.createKey();
+      const apply = (u: LastUse) =>
+        writer.apply({ op: 'last_used', table: 'api_keys', ids: [id], at: [u.at], ips: [u.ip], userAgents: [u.userAgent] });
+      assert.equal(await apply(stored), 1);
+      assert.equal(await apply(use), lastUseRewrites(stored, use) ? 1 : 0, JSON.stringify(use));
+    }
   });
 
   test('the writer thread runs below the request thread in CPU priority (Linux)', { skip: process.platform !== 'linux' }, async () => {

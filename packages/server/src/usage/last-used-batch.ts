@@ -14,16 +14,10 @@
  */
 import type { Metrics } from '../http/metrics.js';
 import { Batch } from '../jobs/batch.js';
-import { LAST_USED_RESOLUTION_MS, type LastUsedJob, type LastUsedTable } from '../store/write-jobs.js';
+import { LAST_USED_RESOLUTION_MS, type LastUse, type LastUsedJob, type LastUsedTable, lastUseRewrites } from '../store/write-jobs.js';
 import type { Writer } from '../store/writer.js';
 
 export type { LastUsedTable } from '../store/write-jobs.js';
-
-export interface LastUse {
-  at: number;
-  ip: string | null;
-  userAgent: string | null;
-}
 
 interface Entry extends LastUse {
   table: LastUsedTable;
@@ -46,10 +40,6 @@ function jobsOf(entries: Entry[]): LastUsedJob[] {
   }
   return [...byTable.values()];
 }
-
-/** Whether the store would rewrite a row holding `taken` for `use` (write-jobs.ts applies the same rule). */
-const rewrites = (taken: LastUse, use: LastUse): boolean =>
-  use.at >= taken.at + LAST_USED_RESOLUTION_MS || use.ip !== taken.ip || use.userAgent !== taken.userAgent;
 
 export class LastUsedBatch {
   readonly batch: Batch<Entry, LastUsedJob[]>;
@@ -81,7 +71,7 @@ export class LastUsedBatch {
     }
     // Ids are unique across both tables (their prefixes differ), so the id alone is the key.
     const taken = this.taken.get(id);
-    if (taken !== undefined && !rewrites(taken, use)) return;
+    if (taken !== undefined && !lastUseRewrites(taken, use)) return;
     const previous = this.batch.get(id);
     if (previous === undefined) {
       if (!this.batch.set(id, { table, id, at: use.at, ip: use.ip, userAgent: use.userAgent })) return;
