@@ -30,12 +30,11 @@
  * per-request work, takes 4–6% of a core at full load in `npm run bench`).
  * Results go to bench/results/instructions.json. Takes about 8 minutes.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { freePort, ROOT, SERVER_MAIN, startServer, stopAll, stopProcess, tempDir, track } from './lib/processes.mjs';
+import { freePort, ROOT, SERVER_MAIN, startProcess, startServer, stopAll, stopProcess, tempDir } from './lib/processes.mjs';
 import { commitId, round, writeResults } from './lib/results.mjs';
 import { seed } from './lib/seed.mjs';
 
@@ -92,25 +91,24 @@ function threadCounts(dir, label, pid) {
 /** Runs `script` under callgrind, sends `count` requests, stops it; returns its instruction counts. */
 async function countRun(dir, label, script, env, keys, count) {
   const port = await freePort();
-  const child = track(
-    spawn(
-      'valgrind',
-      ['--tool=callgrind', '--separate-threads=yes', `--callgrind-out-file=${join(dir, `cg.${label}.%p`)}`, process.execPath, script],
-      { env: { PATH: process.env.PATH, ...env, PORT: String(port) }, stdio: ['ignore', 'ignore', 'ignore'] },
-    ),
-  );
   const url = `http://127.0.0.1:${port}`;
-  for (let ready = false; !ready; ) {
-    if (child.exitCode !== null) throw new Error(`${label}: exited before it listened`);
-    ready = await fetch(`${url}/healthz`).then(
-      () => true,
-      () => false,
-    );
-    if (!ready) await sleep(500);
-  }
+  const proc = await startProcess({
+    script,
+    wrapper: ['valgrind', '--tool=callgrind', '--separate-threads=yes', `--callgrind-out-file=${join(dir, `cg.${label}.%p`)}`],
+    env: { ...env, PORT: String(port) },
+    logFile: join(dir, `${label}.log`),
+    // Any answer will do: the baselines answer every path, the server has /healthz.
+    ready: () =>
+      fetch(`${url}/healthz`).then(
+        () => url,
+        () => undefined,
+      ),
+    // Valgrind translates and compiles everything first: start-up takes tens of seconds.
+    timeoutMs: 300_000,
+  });
   await drive(url, keys, count);
-  await stopProcess(child, 60_000);
-  const threads = threadCounts(dir, label, child.pid);
+  await stopProcess(proc, 60_000);
+  const threads = threadCounts(dir, label, proc.pid);
   return { main: threads[0], threads };
 }
 

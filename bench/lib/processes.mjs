@@ -48,15 +48,17 @@ export function track(child) {
 }
 
 /**
- * Runs `node [args] <script>` pinned to `cpu` (omit for no pinning), stdout and stderr
- * appended to `logFile`. Resolves once `ready(logText)` returns a truthy value (polled).
+ * Runs `node [args] <script>` pinned to `cpu` (omit for no pinning), or under `wrapper` (a
+ * command and its arguments, such as valgrind's), stdout and stderr appended to `logFile`.
+ * Resolves once `ready(logText)` returns a truthy value (polled).
  * Only `PATH` and `env` reach the child, so a stray LOG_LEVEL in the caller's environment
  * cannot change what is measured.
  */
-export async function startProcess({ script, args = [], env = {}, cpu, logFile, ready, timeoutMs = 30_000 }) {
+export async function startProcess({ script, args = [], env = {}, cpu, wrapper = [], logFile, ready, timeoutMs = 30_000 }) {
   writeFileSync(logFile, '');
   const fd = openSync(logFile, 'a');
-  const command = cpu === undefined ? [process.execPath, ...args, script] : ['taskset', '-c', String(cpu), process.execPath, ...args, script];
+  const node = [...wrapper, process.execPath, ...args, script];
+  const command = cpu === undefined ? node : ['taskset', '-c', String(cpu), ...node];
   const child = track(spawn(command[0], command.slice(1), { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', fd, fd] }));
   closeSync(fd);
   const proc = {
