@@ -4,7 +4,7 @@
  * that does not move with the machine's load, where `npm run bench`'s req/s do (the same code
  * gives ratios 0.56–0.70 from run to run on these machines).
  *
- * Three servers answer `GET /v1/models` with the same bytes, each run under valgrind's
+ * Four servers answer `GET /v1/models` with the same bytes, each run under valgrind's
  * callgrind, which counts the instructions every thread executes:
  * - baseline: bench/baseline-server.mjs, bare node:http (SHA-256 of the key, a Map lookup);
  * - fastify route: bench/fastify-route-server.mjs, one Fastify route with an auth hook doing
@@ -12,7 +12,9 @@
  * - server: the real server on SQLite, production defaults (LOG_LEVEL=info, usage and
  *   last-used recording, metrics), with one change: VERIFY_CACHE_TTL_SECONDS=3600, because
  *   under valgrind a request takes ~50× longer and the 30 s TTL would turn most hits into
- *   misses. Flushes still run every 5 s of slowed time (see the key count below).
+ *   misses. Flushes still run every 5 s of slowed time (see the key count below);
+ * - server, misses: the same with VERIFY_CACHE_SIZE=0, so that every request is a cache miss
+ *   (one indexed lookup by hash): its difference from the server's figure is what a miss costs.
  *
  * 100 keys: under valgrind a flush (every 5 s) covers about 1,000 requests, so 100 keys give it
  * about 0.1 usage group a request, as `npm run bench`'s 10,000 keys do at full speed (a flush
@@ -28,7 +30,7 @@
  * V8's background compilation and marking do different amounts of work from run to run, so
  * their differences are not a per-request cost (the server's writer thread, its only other
  * per-request work, takes 4–6% of a core at full load in `npm run bench`).
- * Results go to bench/results/instructions.json. Takes about 8 minutes.
+ * Results go to bench/results/instructions.json. Takes about 15 minutes.
  */
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -127,21 +129,24 @@ async function main() {
   writeFileSync(keysFile, `${keys.map((k) => k.key).join('\n')}\n`);
   const secrets = keys.map((k) => k.key);
 
+  /** The real server, each run on its own copy of the seeded database. */
+  const serverTarget = (name, settings) => ({
+    name,
+    script: SERVER_MAIN,
+    env: (run) => {
+      const file = join(dir, `${run}.db`);
+      copyFileSync(seeded, file);
+      if (existsSync(`${seeded}-wal`)) copyFileSync(`${seeded}-wal`, `${file}-wal`);
+      return { HOST: '127.0.0.1', DATABASE_URL: file, ...settings };
+    },
+  });
   const baselineEnv = { BASELINE_KEYS_FILE: keysFile, BASELINE_BODY_FILE: bodyFile, BASELINE_CONTENT_TYPE: contentType };
   const targets = [
     { name: 'baseline', script: join(ROOT, 'bench/baseline-server.mjs'), env: () => baselineEnv },
     { name: 'fastify route', script: join(ROOT, 'bench/fastify-route-server.mjs'), env: () => baselineEnv },
-    {
-      name: 'server',
-      script: SERVER_MAIN,
-      env: (run) => {
-        // Each run starts from the same seeded database.
-        const file = join(dir, `${run}.db`);
-        copyFileSync(seeded, file);
-        if (existsSync(`${seeded}-wal`)) copyFileSync(`${seeded}-wal`, `${file}-wal`);
-        return { HOST: '127.0.0.1', DATABASE_URL: file, VERIFY_CACHE_TTL_SECONDS: '3600' };
-      },
-    },
+    serverTarget('server', { VERIFY_CACHE_TTL_SECONDS: '3600' }),
+    // Every request a verify-cache miss (a cache of size 0): what a miss adds to a hit.
+    serverTarget('server, misses', { VERIFY_CACHE_SIZE: '0' }),
   ];
   out(`instructions per request: commit ${commitId()}, node ${process.version}, ${valgrind}`);
   out(`${keys.length} keys; per server: one run of ${WARM} requests and one of ${WARM + MEASURED}, ${CONNECTIONS} keep-alive connections`);
@@ -163,11 +168,12 @@ async function main() {
     r.main_thread_ratio = round(baseline.main_thread_per_request / r.main_thread_per_request, 3);
     out(`${r.name.padEnd(15)} ${String(r.main_thread_per_request).padStart(36)}   ${r.main_thread_ratio.toFixed(3)}`);
   }
-  const [, framework, server] = results;
+  const [, framework, server, misses] = results;
   out(
     `\nper request: node:http and the key check ${baseline.main_thread_per_request}, Fastify's route lifecycle ` +
       `+${framework.main_thread_per_request - baseline.main_thread_per_request}, the product's own work ` +
-      `+${server.main_thread_per_request - framework.main_thread_per_request} (main thread)`,
+      `+${server.main_thread_per_request - framework.main_thread_per_request} (main thread); ` +
+      `a verify-cache miss +${misses.main_thread_per_request - server.main_thread_per_request}`,
   );
   const file = writeResults('instructions', {
     benchmark: 'instructions',

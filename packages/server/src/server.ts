@@ -103,8 +103,8 @@ async function startOn(store: Store, opened: Array<() => Promise<void>>, config:
   const revocations = new RevocationFeed((hashes) => ownersOfHashes(store.db, hashes), logger);
   const securityEvents = new SecurityEventBatch(store.db, metrics);
   const lookups = {
-    api_key: apiKeyLookup(store.db),
-    personal_access_token: tokenLookup(store.db, ({ tokenId, accountId, replacedBy }) =>
+    api_key: apiKeyLookup(store),
+    personal_access_token: tokenLookup(store, ({ tokenId, accountId, replacedBy }) =>
       securityEvents.record({
         accountId,
         type: 'token.reuse_after_rotation',

@@ -6,14 +6,14 @@
  */
 import type { FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.js';
+import { type MaybePromise, whenReady } from '../maybe-promise.js';
 import type { VerifiedCredential } from '../verify/verifier.js';
 import { invalidApiKey } from './errors.js';
 
 /** Synchronous when the verifier answers from its cache: no promise on the hot path. */
-export function authenticateApiKey(ctx: AppContext, request: FastifyRequest): VerifiedCredential | Promise<VerifiedCredential> {
+export function authenticateApiKey(ctx: AppContext, request: FastifyRequest): MaybePromise<VerifiedCredential> {
   const presented = request.headers['x-api-key'];
-  const verified = ctx.verifier.verify(typeof presented === 'string' ? presented : undefined, ['api_key']);
-  return verified instanceof Promise ? verified.then(accept) : accept(verified);
+  return whenReady(ctx.verifier.verify(typeof presented === 'string' ? presented : undefined, ['api_key']), accept);
 }
 
 function accept(credential: VerifiedCredential | null): VerifiedCredential {

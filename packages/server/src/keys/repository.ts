@@ -1,7 +1,9 @@
 /** API-key rows. Every read is scoped by account id, except the verify lookup by hash. */
 import { type Kysely, type SelectQueryBuilder, sql, type Transaction } from 'kysely';
+import { whenReady } from '../maybe-promise.js';
 import { compiledOnce } from '../store/compiled-once.js';
 import type { Database } from '../store/schema.js';
+import type { Store } from '../store/store.js';
 import type { CredentialLookup } from '../verify/verifier.js';
 import type { ApiKeyRow } from './decisions.js';
 
@@ -55,19 +57,19 @@ export async function findKey(db: Db, accountId: string, id: string): Promise<Ap
   return db.selectFrom('api_keys').selectAll().where('id', '=', id).where('account_id', '=', accountId).executeTakeFirst();
 }
 
-/** The verify path's single query: a key by hash, usable until its revocation (if one is scheduled). Compiled once. */
-export function apiKeyLookup(db: Kysely<Database>): CredentialLookup {
+/** The verify path's single query: a key by hash, usable until its revocation (if one is scheduled). Compiled once, run by `store.read`. */
+export function apiKeyLookup(store: Pick<Store, 'db' | 'read'>): CredentialLookup {
   const query = compiledOnce(
     (hash: string, now: number) =>
-      db
+      store.db
         .selectFrom('api_keys')
         .select(['id', 'account_id', 'revoked_at'])
         .where('key_hash', '=', hash)
         .where((eb) => eb.or([eb('revoked_at', 'is', null), eb('revoked_at', '>', now)])),
     ['\u0000hash', Number.MIN_SAFE_INTEGER],
   );
-  return async (hash, now) => {
-    const [row] = (await db.executeQuery(query(hash, now))).rows;
-    return row ? { kind: 'api_key', credentialId: row.id, accountId: row.account_id, expiresAt: row.revoked_at, scopes: [] } : null;
-  };
+  return (hash, now) =>
+    whenReady(store.read(query(hash, now)), ([row]) =>
+      row ? { kind: 'api_key', credentialId: row.id, accountId: row.account_id, expiresAt: row.revoked_at, scopes: [] } : null,
+    );
 }

@@ -4,11 +4,13 @@
  * dialect. Every statement passes through a counter, so tests can prove what the hot path
  * does (and does not) ask of the database. Batch writes go through `writer`, which has a
  * connection of its own (a worker thread): they never hold the connection requests use.
+ * The verify path's lookups go through `read`, which on a SQLite file answers synchronously
+ * from a read-only connection of its own.
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, sql } from 'kysely';
+import { type CompiledQuery, Kysely, Migrator, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { DatabaseTarget } from './database-url.js';
 import { LATEST_MIGRATION, migrationProvider } from './migrations.js';
@@ -24,6 +26,16 @@ export interface Store {
   readonly dialect: DatabaseTarget['dialect'];
   /** Batch writes (last-used, usage), on a connection of their own: see writer.ts. */
   readonly writer: Writer;
+  /**
+   * Runs one compiled read for the verify path (a cache miss). On a SQLite file it runs at
+   * once, with no promise, on a read-only connection of its own: an indexed lookup costs
+   * microseconds, less than the promise chain and connection mutex of a query through
+   * Kysely. That connection sees only committed rows (WAL snapshots, a read transaction per
+   * statement), never another request's transaction in progress on the main connection,
+   * so a revocation is seen as soon as it commits. On PostgreSQL, and on an in-memory
+   * SQLite database (which a second connection cannot open), it runs through `db`.
+   */
+  read<R>(query: CompiledQuery<R>): R[] | Promise<R[]>;
   /** Subscribe to every statement the store runs; returns the unsubscribe function. */
   onStatement(listener: StatementListener): () => void;
   migrateToLatest(): Promise<void>;
@@ -95,10 +107,16 @@ export async function openStore(target: DatabaseTarget, options: StoreOptions = 
   const migrator = new Migrator({ db, provider: migrationProvider, ...(migrationTableSchema ? { migrationTableSchema } : {}) });
 
   const writer = openWriter(target, sqlite);
+  const reader = target.dialect === 'sqlite' && target.file !== ':memory:' ? readOnlySqlite(target.file) : undefined;
   return {
     db,
     dialect: target.dialect,
     writer,
+    read(query) {
+      if (reader === undefined) return db.executeQuery(query).then((result) => result.rows);
+      for (const listener of listeners) listener('read', query.sql);
+      return reader.run(query);
+    },
     onStatement(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
@@ -116,7 +134,35 @@ export async function openStore(target: DatabaseTarget, options: StoreOptions = 
     },
     async close() {
       await writer.close();
+      reader?.close();
       await db.destroy();
+    },
+  };
+}
+
+/** A read-only connection to a SQLite file, opened on first use (after migrations), with its statements kept. */
+function readOnlySqlite(file: string): { run<R>(query: CompiledQuery<R>): R[]; close(): void } {
+  let database: BetterSqlite3.Database | undefined;
+  const statements = new Map<string, BetterSqlite3.Statement>();
+  return {
+    run<R>(query: CompiledQuery<R>): R[] {
+      if (database === undefined) {
+        // The main connection made the file WAL (configureSqlite): readers never wait for writers.
+        database = new BetterSqlite3(file, { readonly: true, fileMustExist: true });
+        database.pragma('busy_timeout = 5000');
+      }
+      let statement = statements.get(query.sql);
+      if (statement === undefined) {
+        statement = database.prepare(query.sql);
+        // Only the verify path's few compiled-once lookups come here: the map stays that small.
+        statements.set(query.sql, statement);
+      }
+      return statement.all(query.parameters) as R[];
+    },
+    close() {
+      database?.close();
+      database = undefined;
+      statements.clear();
     },
   };
 }

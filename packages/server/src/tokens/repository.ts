@@ -1,7 +1,9 @@
 /** Token rows. Every read is scoped by account id, except the verify lookup by hash. */
 import type { Kysely } from 'kysely';
+import { whenReady } from '../maybe-promise.js';
 import { compiledOnce } from '../store/compiled-once.js';
 import type { Database } from '../store/schema.js';
+import type { Store } from '../store/store.js';
 import type { CredentialLookup } from '../verify/verifier.js';
 import { scopesOf, type TokenRow } from './decisions.js';
 
@@ -57,26 +59,26 @@ export interface RotatedOutUse {
  * (possibly scheduled) revocation. A token that was rotated out and whose grace period is
  * over is reported to `onRotatedOutUse`: some consumer still holds it.
  */
-export function tokenLookup(db: Kysely<Database>, onRotatedOutUse: (use: RotatedOutUse) => void): CredentialLookup {
+export function tokenLookup(store: Pick<Store, 'db' | 'read'>, onRotatedOutUse: (use: RotatedOutUse) => void): CredentialLookup {
   const query = compiledOnce(
     (hash: string) =>
-      db
+      store.db
         .selectFrom('personal_access_tokens')
         .select(['id', 'account_id', 'scopes', 'expires_at', 'revoked_at', 'replaced_by'])
         .where('token_hash', '=', hash),
     ['\u0000hash'],
   );
-  return async (hash, now) => {
-    const [row] = (await db.executeQuery(query(hash))).rows;
-    if (row === undefined) return null;
-    const ends = [row.expires_at, row.revoked_at].filter((t): t is number => t !== null);
-    const end = ends.length > 0 ? Math.min(...ends) : null;
-    if (end !== null && end <= now) {
-      if (row.replaced_by !== null && row.revoked_at !== null && row.revoked_at <= now) {
-        onRotatedOutUse({ tokenId: row.id, accountId: row.account_id, replacedBy: row.replaced_by });
+  return (hash, now) =>
+    whenReady(store.read(query(hash)), ([row]) => {
+      if (row === undefined) return null;
+      const ends = [row.expires_at, row.revoked_at].filter((t): t is number => t !== null);
+      const end = ends.length > 0 ? Math.min(...ends) : null;
+      if (end !== null && end <= now) {
+        if (row.replaced_by !== null && row.revoked_at !== null && row.revoked_at <= now) {
+          onRotatedOutUse({ tokenId: row.id, accountId: row.account_id, replacedBy: row.replaced_by });
+        }
+        return null;
       }
-      return null;
-    }
-    return { kind: 'personal_access_token', credentialId: row.id, accountId: row.account_id, expiresAt: end, scopes: scopesOf(row) };
-  };
+      return { kind: 'personal_access_token', credentialId: row.id, accountId: row.account_id, expiresAt: end, scopes: scopesOf(row) };
+    });
 }

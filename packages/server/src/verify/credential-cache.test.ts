@@ -80,6 +80,22 @@ describe('CredentialVerifier', () => {
     assert.equal(await verifier.verify(key, ['api_key']), null, 'the stale read was not cached');
   });
 
+  test('a synchronous lookup (SQLite) answers a miss with no promise, and its answer is cached', () => {
+    let lookups = 0;
+    const lookup = () => {
+      lookups++;
+      return credential;
+    };
+    const verifier = new CredentialVerifier({ api_key: lookup }, new ManualClock(), createMetrics(), { cacheSize: 10, cacheTtlMs: 60_000 });
+    const key = generateApiKey();
+    assert.deepEqual(verifier.verify(key, ['api_key']), credential, 'the miss, answered synchronously');
+    assert.deepEqual(verifier.verify(key, ['api_key']), credential);
+    assert.equal(lookups, 1, 'the second call hit the cache');
+    verifier.invalidate([hashCredential(key)]);
+    assert.deepEqual(verifier.verify(key, ['api_key']), credential);
+    assert.equal(lookups, 2, 'after an invalidation the store is asked again');
+  });
+
   test('a credential past its expiry is refused, even from the cache', async () => {
     const clock = new ManualClock(1_000);
     const expiring = { ...credential, expiresAt: 2_000 };

@@ -4,8 +4,10 @@
  * Invariants:
  * - A missing, malformed or bad-checksum credential is rejected before any I/O.
  * - A hit in the cache does no I/O at all; the verifier never writes to the database.
- * - Concurrent misses for one hash share a single lookup; an invalidation detaches that
- *   shared lookup, so a request arriving after a revocation never joins a stale one.
+ * - A lookup that answers synchronously (SQLite, see `Store.read`) is applied at once: nothing
+ *   can come between it and the cache write, so it needs no sharing and no generation check.
+ * - Concurrent asynchronous misses for one hash share a single lookup; an invalidation
+ *   detaches that shared lookup, so a request arriving after a revocation never joins a stale one.
  * - While `isTrusted()` is false (this instance may have missed an invalidation), the cache
  *   is neither read nor written and lookups are not shared: every request asks the store.
  * - Callers cannot tell why a credential failed: every failure is the same `null`.
@@ -13,6 +15,7 @@
 import { type CredentialKind, FORMATS, hashCredential, parseCredential } from '@skytells/credentials';
 import type { Clock } from '../clock.js';
 import type { Metrics } from '../http/metrics.js';
+import { type MaybePromise, whenReady } from '../maybe-promise.js';
 import { CredentialCache } from './credential-cache.js';
 
 /** Nothing longer is a credential: such a string is refused with one comparison, never hashed. */
@@ -28,8 +31,8 @@ export interface VerifiedCredential {
   scopes: readonly string[];
 }
 
-/** Reads one credential by hash; returns it only when it is currently usable. */
-export type CredentialLookup = (hash: string, now: number) => Promise<VerifiedCredential | null>;
+/** Reads one credential by hash; returns it only when it is currently usable. Synchronous where the store can be (SQLite). */
+export type CredentialLookup = (hash: string, now: number) => MaybePromise<VerifiedCredential | null>;
 
 export class CredentialVerifier {
   private readonly cache: CredentialCache<VerifiedCredential | null>;
@@ -48,11 +51,11 @@ export class CredentialVerifier {
 
   /**
    * The principal of `presented`, or null. A cache hit answers synchronously, with no promise:
-   * that is every /v1 request but the first of each credential. Only a credential that passed
+   * that is every /v1 request but the first of each credential; on SQLite a miss does too. Only a credential that passed
    * the shape and checksum check is ever looked up, so only such a credential is ever cached,
    * and a hit needs no re-parse; its kind is still checked against the kinds this surface accepts.
    */
-  verify(presented: string | undefined, accepted: readonly CredentialKind[]): VerifiedCredential | null | Promise<VerifiedCredential | null> {
+  verify(presented: string | undefined, accepted: readonly CredentialKind[]): MaybePromise<VerifiedCredential | null> {
     if (presented === undefined || presented.length > LONGEST_CREDENTIAL) return null;
     if (!this.isTrusted()) {
       this.metrics.cacheBypass.inc();
@@ -72,7 +75,16 @@ export class CredentialVerifier {
     this.metrics.cacheMiss.inc();
     let pending = this.inFlight.get(hash);
     if (pending === undefined) {
-      const created = this.lookUp(hash, lookup, now);
+      const generation = this.cache.generation;
+      const found = lookup(hash, now);
+      if (!(found instanceof Promise)) {
+        this.cache.setIfCurrent(hash, found, generation, now);
+        return usableAt(found, now);
+      }
+      const created = found.then((value) => {
+        this.cache.setIfCurrent(hash, value, generation, this.clock.now());
+        return value;
+      });
       this.inFlight.set(hash, created);
       const forget = () => {
         if (this.inFlight.get(hash) === created) this.inFlight.delete(hash);
@@ -97,23 +109,16 @@ export class CredentialVerifier {
   }
 
   /** While invalidations may have been missed: the store answers, and nothing is cached or shared. */
-  private async lookUpUncached(presented: string, accepted: readonly CredentialKind[]): Promise<VerifiedCredential | null> {
+  private lookUpUncached(presented: string, accepted: readonly CredentialKind[]): MaybePromise<VerifiedCredential | null> {
     const lookup = this.lookupFor(presented, accepted);
     if (lookup === undefined) return null;
-    return usableAt(await lookup(hashCredential(presented), this.clock.now()), this.clock.now());
+    return whenReady(lookup(hashCredential(presented), this.clock.now()), (found) => usableAt(found, this.clock.now()));
   }
 
   /** The store lookup for a well-formed credential (shape and checksum) of an accepted kind; none for anything else. */
   private lookupFor(presented: string, accepted: readonly CredentialKind[]): CredentialLookup | undefined {
     const parsed = parseCredential(presented);
     return parsed !== null && accepted.includes(parsed.kind) ? this.lookups[parsed.kind] : undefined;
-  }
-
-  private async lookUp(hash: string, lookup: CredentialLookup, now: number): Promise<VerifiedCredential | null> {
-    const generation = this.cache.generation;
-    const found = await lookup(hash, now);
-    this.cache.setIfCurrent(hash, found, generation, this.clock.now());
-    return found;
   }
 }
 
