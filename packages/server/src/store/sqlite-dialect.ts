@@ -18,11 +18,12 @@ const STATEMENT_CACHE_SIZE = 500;
 
 /**
  * The database with `prepare` memoized per SQL text: Kysely prepares every query it runs,
- * and preparing costs more than running an indexed lookup (a verify-cache miss). Safe
- * because Kysely runs one statement at a time on the connection and reads each to its end
- * (`all`/`run`; nothing here streams with `iterate`).
+ * and preparing costs more than running an indexed lookup (a verify-cache miss); the store's
+ * read-only connection (`Store.read`) keeps its statements the same way. Safe because each
+ * connection runs one statement at a time and reads it to its end (`all`/`run`; nothing here
+ * streams with `iterate`).
  */
-function withStatementCache(database: SqliteDatabase): SqliteDatabase {
+export function withStatementCache(database: SqliteDatabase): SqliteDatabase {
   const statements = new Map<string, SqliteStatement>();
   return {
     close: () => database.close(),

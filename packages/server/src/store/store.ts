@@ -10,12 +10,12 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { type CompiledQuery, Kysely, Migrator, PostgresDialect, sql } from 'kysely';
+import { type CompiledQuery, Kysely, Migrator, PostgresDialect, type SqliteDatabase, sql } from 'kysely';
 import pg from 'pg';
 import type { DatabaseTarget } from './database-url.js';
 import { LATEST_MIGRATION, migrationProvider } from './migrations.js';
 import type { Database } from './schema.js';
-import { ImmediateSqliteDialect } from './sqlite-dialect.js';
+import { ImmediateSqliteDialect, withStatementCache } from './sqlite-dialect.js';
 import { configureSqlite, openWriter, type Writer } from './writer.js';
 
 export type StatementKind = 'read' | 'write' | 'other';
@@ -142,27 +142,20 @@ export async function openStore(target: DatabaseTarget, options: StoreOptions = 
 
 /** A read-only connection to a SQLite file, opened on first use (after migrations), with its statements kept. */
 function readOnlySqlite(file: string): { run<R>(query: CompiledQuery<R>): R[]; close(): void } {
-  let database: BetterSqlite3.Database | undefined;
-  const statements = new Map<string, BetterSqlite3.Statement>();
+  let database: SqliteDatabase | undefined;
   return {
     run<R>(query: CompiledQuery<R>): R[] {
       if (database === undefined) {
         // The main connection made the file WAL (configureSqlite): readers never wait for writers.
-        database = new BetterSqlite3(file, { readonly: true, fileMustExist: true });
-        database.pragma('busy_timeout = 5000');
+        const reader = new BetterSqlite3(file, { readonly: true, fileMustExist: true });
+        reader.pragma('busy_timeout = 5000');
+        database = withStatementCache(reader);
       }
-      let statement = statements.get(query.sql);
-      if (statement === undefined) {
-        statement = database.prepare(query.sql);
-        // Only the verify path's few compiled-once lookups come here: the map stays that small.
-        statements.set(query.sql, statement);
-      }
-      return statement.all(query.parameters) as R[];
+      return database.prepare(query.sql).all(query.parameters) as R[];
     },
     close() {
       database?.close();
       database = undefined;
-      statements.clear();
     },
   };
 }

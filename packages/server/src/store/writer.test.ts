@@ -2,10 +2,12 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { hashCredential } from '@skytells/credentials';
+import { apiKeyLookup } from '../keys/index.js';
 import { startTestServer, type TestServer } from '../test-support/server.js';
 import { LAST_USED_RESOLUTION_MS, type LastUse, lastUseRewrites } from './write-jobs.js';
 
-describe('the writer thread and the main connection', () => {
+describe("the store's connections: the writer thread, the verify path's read-only one and the main one", () => {
   let t: TestServer;
   before(async () => {
     t = await startTestServer();
@@ -66,5 +68,29 @@ describe('the writer thread and the main connection', () => {
     const lowered = readdirSync('/proc/self/task').filter((task) => nice(task) === 10);
     assert.equal(lowered.length, 1, 'one thread, the writer, at nice 10');
     assert.equal(nice(String(process.pid)), requestThread, 'the request thread keeps its priority');
+  });
+
+  test('a verify-path read (store.read) sees committed rows only: a revocation in progress is not seen, and is seen as soon as it commits', async () => {
+    const owner = t.client();
+    await owner.signup();
+    const { id, key } = await owner.createKey('read');
+    const store = t.server.ctx.store;
+    const lookup = apiKeyLookup(store);
+    const hash = hashCredential(key);
+    const now = Date.now();
+    const first = lookup(hash, now);
+    assert.equal(first instanceof Promise, store.dialect === 'postgres', 'synchronous on a SQLite file, a promise on PostgreSQL');
+    assert.equal((await first)?.credentialId, id);
+    await store.db.transaction().execute(async (trx) => {
+      await trx
+        .updateTable('api_keys')
+        .set({ revoked_at: now - 1 })
+        .where('id', '=', id)
+        .execute();
+      // On SQLite the read-only connection reads the last committed snapshot; it does not
+      // wait for (or see into) the transaction open on the main connection.
+      assert.equal((await lookup(hash, now))?.credentialId, id, 'uncommitted: the key is still usable');
+    });
+    assert.equal(await lookup(hash, now), null, 'committed: refused by the very next read');
   });
 });

@@ -5,7 +5,8 @@
  * - A missing, malformed or bad-checksum credential is rejected before any I/O.
  * - A hit in the cache does no I/O at all; the verifier never writes to the database.
  * - A lookup that answers synchronously (SQLite, see `Store.read`) is applied at once: nothing
- *   can come between it and the cache write, so it needs no sharing and no generation check.
+ *   can come between it and the cache write, so it is never shared and its generation check
+ *   always passes.
  * - Concurrent asynchronous misses for one hash share a single lookup; an invalidation
  *   detaches that shared lookup, so a request arriving after a revocation never joins a stale one.
  * - While `isTrusted()` is false (this instance may have missed an invalidation), the cache
