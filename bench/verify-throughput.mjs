@@ -14,11 +14,14 @@
  *   wrk's core, off the server's).
  * - wrk -t1 -c50 -d10s, a key chosen at random from the 10,000 for every request, each key
  *   always with the same one of three User-Agents; server and baseline pinned to core 0, wrk
- *   to core 1 (taskset). Server and baseline alternate for 5 rounds, each measured round
- *   after an uncounted 2 s warm-up. Reports req/s, p50, p99 and p99.9 per round, the median
- *   req/s of each, the median of the per-round ratios server/baseline, the trend (last
- *   round's server req/s / the first's), and per round the rows the batch flushes wrote and
- *   the longest event-loop stall during a flush (from /metrics).
+ *   to core 1 (taskset). A baseline round, then 5 rounds of server then baseline, each
+ *   measured run after an uncounted 2 s warm-up. Each server round is compared with the
+ *   baseline runs just before and just after it (the mean of their req/s and of their p99):
+ *   these machines' speed drifts by tens of percent over a minute, and a bracket cancels
+ *   the drift that a comparison with one neighbour takes for the server's own. Reports req/s,
+ *   p50, p99 and p99.9 per run, the median req/s of each side, the median of the per-round
+ *   ratios, the trend (last round's server req/s / the first's), and per round the rows the
+ *   batch flushes wrote and the longest event-loop stall during a flush (from /metrics).
  * - Usage: after the rounds, the usage API's request totals (every account) against the
  *   requests wrk completed; the size of the per-minute group table per million requests;
  *   one key's request groups (minute, IP, user agent, count).
@@ -284,8 +287,16 @@ async function main() {
     out(`GET /v1/models answer: ${body.length} bytes, ${contentType}; baseline ${baseline.url} (pid ${baseline.pid}) answers with the same bytes`);
 
     // Throughput: server and baseline alternate.
-    out(`\nload: ${ROUNDS} rounds of server then baseline, each ${WARMUP_SECONDS} s warm-up (not counted) + ${SECONDS} s measured`);
+    out(
+      `\nload: a baseline run, then ${ROUNDS} rounds of server then baseline, each ${WARMUP_SECONDS} s warm-up (not counted) + ${SECONDS} s measured; ` +
+        'each server round against the mean of the baseline runs before and after it',
+    );
     await settle(server);
+    let previousBaseline = await measure(baseline, keysFile);
+    out(
+      `  round 0 baseline ${previousBaseline.rps.toFixed(0).padStart(6)} req/s  (non-2xx ${previousBaseline.non2xx}, timeouts ${previousBaseline.timeouts})`,
+    );
+    const baselineRuns = [previousBaseline];
     const rounds = [];
     let wrkCompleted = 0;
     let wrkRuns = 0;
@@ -312,28 +323,41 @@ async function main() {
       out(
         `  round ${n} baseline ${b.rps.toFixed(0).padStart(6)} req/s  (non-2xx ${b.non2xx}, timeouts ${b.timeouts}; the server was given ${(settledMs / 1000).toFixed(1)} s to flush its batches and go idle first)`,
       );
-      rounds.push({ n, server: s, baseline: b, ratio: s.rps / b.rps, p99Factor: s.p99Ms / b.p99Ms });
+      baselineRuns.push(b);
+      const bracket = { rps: (previousBaseline.rps + b.rps) / 2, p99Ms: (previousBaseline.p99Ms + b.p99Ms) / 2 };
+      rounds.push({
+        n,
+        server: s,
+        baseline: b,
+        bracket,
+        ratio: s.rps / bracket.rps,
+        p99Factor: s.p99Ms / bracket.p99Ms,
+        ratioAfterOnly: s.rps / b.rps,
+      });
+      previousBaseline = b;
     }
     await stopProcess(baseline);
-    for (const r of rounds) {
-      for (const [name, m] of [
-        ['server', r.server],
-        ['baseline', r.baseline],
-      ]) {
+    for (const [name, runs] of [
+      ['server', rounds.map((r) => r.server)],
+      ['baseline', baselineRuns],
+    ]) {
+      for (const [i, m] of runs.entries()) {
+        const n = name === 'server' ? i + 1 : i;
         const non2xx = m.non2xx + m.warmupNon2xx;
         const dropped = m.socketErrors + m.warmupSocketErrors;
-        if (non2xx > 0) failures.push(`round ${r.n}: the ${name} answered ${non2xx} requests with valid keys with a non-2xx status`);
-        if (dropped > 0) failures.push(`round ${r.n}: ${dropped} socket errors (connect/read/write) against the ${name}`);
+        if (non2xx > 0) failures.push(`round ${n}: the ${name} answered ${non2xx} requests with valid keys with a non-2xx status`);
+        if (dropped > 0) failures.push(`round ${n}: ${dropped} socket errors (connect/read/write) against the ${name}`);
       }
     }
     const medians = {
       server: median(rounds.map((r) => r.server.rps)),
-      baseline: median(rounds.map((r) => r.baseline.rps)),
+      baseline: median(baselineRuns.map((b) => b.rps)),
       ratio: median(rounds.map((r) => r.ratio)),
+      ratioAfterOnly: median(rounds.map((r) => r.ratioAfterOnly)),
     };
     const trend = rounds.at(-1).server.rps / rounds[0].server.rps;
     // The baseline's own trend shows how much of the server's is the machine.
-    const baselineTrend = rounds.at(-1).baseline.rps / rounds[0].baseline.rps;
+    const baselineTrend = rounds.at(-1).bracket.rps / rounds[0].bracket.rps;
     const final = await scrape(server.url);
     const flushStallMaxMs = sample(final, 'batch_flush_event_loop_stall_max_seconds') * 1000;
     const loopDelayMaxMs = sample(final, 'event_loop_delay_max_seconds') * 1000;
@@ -352,17 +376,22 @@ async function main() {
     out(
       `\nGET /v1/models on ${dialect}, wrk -t1 -c${CONNECTIONS} -d${SECONDS}s, a random one of ${keys.length} valid keys per request, LOG_LEVEL=${logLevel}`,
     );
+    out(
+      'The baseline columns of round n are its run after server round n; ratio and p99 x compare server round n with the mean of the baseline runs n-1 and n.',
+    );
     out('round |   server req/s   p50 ms   p99 ms p99.9 ms | baseline req/s   p50 ms   p99 ms p99.9 ms | ratio | p99 x | flush stall');
     out('------+------------------------------------------+------------------------------------------+-------+-------+------------');
+    const cols = (m) => `${num(m.rps, 14, 0)} ${num(m.p50Ms, 8)} ${num(m.p99Ms, 8)} ${num(m.p999Ms, 8)}`;
+    out(`${'0'.padStart(5)} | ${' '.repeat(40)} | ${cols(baselineRuns[0])} |       |       |`);
     for (const r of rounds) {
-      const cols = (m) => `${num(m.rps, 14, 0)} ${num(m.p50Ms, 8)} ${num(m.p99Ms, 8)} ${num(m.p999Ms, 8)}`;
       out(
         `${String(r.n).padStart(5)} | ${cols(r.server)} | ${cols(r.baseline)} | ${r.ratio.toFixed(3)} | ${num(r.p99Factor, 5, 1)} | <= ${r.server.flushStallMaxBoundMs} ms`,
       );
     }
     out(`median| ${num(medians.server, 14, 0)}${' '.repeat(27)} | ${num(medians.baseline, 14, 0)}${' '.repeat(27)} | ${medians.ratio.toFixed(3)} |`);
     out(
-      `median ratio server/baseline ${medians.ratio.toFixed(3)} (target >= ${TARGET_RATIO[dialect]}: ${targets.ratio ? 'met' : 'NOT MET'}; stretch ${STRETCH_RATIO}: ${targets.stretch ? 'met' : 'not met'})`,
+      `median ratio server/baseline ${medians.ratio.toFixed(3)} (target >= ${TARGET_RATIO[dialect]}: ${targets.ratio ? 'met' : 'NOT MET'}; stretch ${STRETCH_RATIO}: ${targets.stretch ? 'met' : 'not met'}); ` +
+        `against the following baseline run alone: ${medians.ratioAfterOnly.toFixed(3)}`,
     );
     out(
       `server p99 <= ${TARGET_P99_FACTOR} x baseline p99 in every round: ${targets.p99 ? 'met' : 'NOT MET'} (${rounds.map((r) => r.p99Factor.toFixed(1)).join(', ')})`,
@@ -467,7 +496,7 @@ async function main() {
         rounds: ROUNDS,
         seconds: SECONDS,
         warmup_seconds: WARMUP_SECONDS,
-        order: 'server then baseline, alternating',
+        order: 'baseline, then server and baseline alternating; each server round against the mean of the baseline runs before and after it',
         response_bytes: body.length,
       },
       rounds: rounds.map((r) => ({
@@ -480,10 +509,18 @@ async function main() {
           flush_event_loop_stall_max_ms_bucket: r.server.flushStallMaxBoundMs,
         },
         baseline: side(r.baseline),
+        baseline_bracket: { rps: Math.round(r.bracket.rps), p99_ms: round(r.bracket.p99Ms, 3) },
         ratio: round(r.ratio, 3),
         p99_factor: round(r.p99Factor, 2),
+        ratio_against_following_baseline: round(r.ratioAfterOnly, 3),
       })),
-      median: { server_rps: Math.round(medians.server), baseline_rps: Math.round(medians.baseline), ratio: round(medians.ratio, 3) },
+      baseline_round_0: side(baselineRuns[0]),
+      median: {
+        server_rps: Math.round(medians.server),
+        baseline_rps: Math.round(medians.baseline),
+        ratio: round(medians.ratio, 3),
+        ratio_against_following_baseline: round(medians.ratioAfterOnly, 3),
+      },
       trend: round(trend, 3),
       baseline_trend: round(baselineTrend, 3),
       flush_step_max_ms: round(flushStepMaxMs, 2),
