@@ -46,7 +46,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
 import { maxBucketBetween, sample, scrape } from './lib/metrics.mjs';
 import { createBenchDatabase, pinPostgres } from './lib/postgres.mjs';
-import { ROOT, startListeningScript, startServer, stopAll, stopProcess, tempDir, waitUntilIdle } from './lib/processes.mjs';
+import { ROOT, startListeningScript, startServer, stopAll, stopProcess, tempDir, threadCpuSeconds, waitUntilIdle } from './lib/processes.mjs';
 import { commitId, median, round, writeResults } from './lib/results.mjs';
 import { createKey, revokeKey, seed } from './lib/seed.mjs';
 import { ensureWrk, wrk } from './lib/wrk.mjs';
@@ -96,14 +96,23 @@ async function load(target, keysFile, seconds) {
 async function measure(target, keysFile) {
   const warmup = await load(target, keysFile, WARMUP_SECONDS);
   const logBefore = target.logBytes();
+  const cpuBefore = threadCpuSeconds(target.pid);
   const r = await load(target, keysFile, SECONDS);
+  const cpuAfter = threadCpuSeconds(target.pid);
   r.logBytesPerRequest = (target.logBytes() - logBefore) / Math.max(1, r.requests);
+  // Everything of the process runs on its one core: the main thread's share and the rest's.
+  r.cpuUsPerRequest = {
+    main: ((cpuAfter.main - cpuBefore.main) * 1e6) / Math.max(1, r.requests),
+    others: ((cpuAfter.others - cpuBefore.others) * 1e6) / Math.max(1, r.requests),
+  };
   r.warmupRequests = warmup.requests;
   r.warmupNon2xx = warmup.non2xx;
   r.warmupSocketErrors = warmup.socketErrors;
   r.warmupTimeouts = warmup.timeouts;
   return r;
 }
+
+const cpuOf = (m) => `CPU a request: main thread ${m.cpuUsPerRequest.main.toFixed(1)} µs, other threads ${m.cpuUsPerRequest.others.toFixed(1)} µs`;
 
 async function revocationRace(url, cookie) {
   const race = {
@@ -294,7 +303,7 @@ async function main() {
     await settle(server);
     let previousBaseline = await measure(baseline, keysFile);
     out(
-      `  round 0 baseline ${previousBaseline.rps.toFixed(0).padStart(6)} req/s  (non-2xx ${previousBaseline.non2xx}, timeouts ${previousBaseline.timeouts})`,
+      `  round 0 baseline ${previousBaseline.rps.toFixed(0).padStart(6)} req/s  (${cpuOf(previousBaseline)}; non-2xx ${previousBaseline.non2xx}, timeouts ${previousBaseline.timeouts})`,
     );
     const baselineRuns = [previousBaseline];
     const rounds = [];
@@ -315,13 +324,13 @@ async function main() {
       s.flushStallMaxBoundMs = maxBucketBetween(before, after, 'batch_flush_event_loop_stall_seconds') * 1000;
       s.flushStallMaxSoFarMs = sample(after, 'batch_flush_event_loop_stall_max_seconds') * 1000;
       out(
-        `  round ${n} server   ${s.rps.toFixed(0).padStart(6)} req/s  (non-2xx ${s.non2xx}, timeouts ${s.timeouts}, ${s.logBytesPerRequest.toFixed(1)} log bytes/request; ` +
+        `  round ${n} server   ${s.rps.toFixed(0).padStart(6)} req/s  (${cpuOf(s)}; non-2xx ${s.non2xx}, timeouts ${s.timeouts}, ${s.logBytesPerRequest.toFixed(1)} log bytes/request; ` +
           `${s.flushes} flushes wrote ${s.rowsWritten.usage} usage-group and ${s.rowsWritten.last_used} last-used rows; ` +
           `longest loop stall during a flush <= ${s.flushStallMaxBoundMs} ms)`,
       );
       const b = await measure(baseline, keysFile);
       out(
-        `  round ${n} baseline ${b.rps.toFixed(0).padStart(6)} req/s  (non-2xx ${b.non2xx}, timeouts ${b.timeouts}; the server was given ${(settledMs / 1000).toFixed(1)} s to flush its batches and go idle first)`,
+        `  round ${n} baseline ${b.rps.toFixed(0).padStart(6)} req/s  (${cpuOf(b)}; non-2xx ${b.non2xx}, timeouts ${b.timeouts}; the server was given ${(settledMs / 1000).toFixed(1)} s to flush its batches and go idle first)`,
       );
       baselineRuns.push(b);
       const bracket = { rps: (previousBaseline.rps + b.rps) / 2, p99Ms: (previousBaseline.p99Ms + b.p99Ms) / 2 };
@@ -399,6 +408,9 @@ async function main() {
     out(
       `trend (last round's server req/s / the first's) ${trend.toFixed(3)} (target >= ${TARGET_TREND}: ${targets.trend ? 'met' : 'NOT MET'}); the baseline's own: ${baselineTrend.toFixed(3)}`,
     );
+    const medianCpu = (runs) =>
+      `main thread ${median(runs.map((m) => m.cpuUsPerRequest.main)).toFixed(1)} µs + other threads ${median(runs.map((m) => m.cpuUsPerRequest.others)).toFixed(1)} µs`;
+    out(`CPU a request on the pinned core (medians, /proc): server ${medianCpu(rounds.map((r) => r.server))}; baseline ${medianCpu(baselineRuns)}`);
     out(
       `event loop during batch flushes: ${steps} synchronous flush steps (the flush's own share, wall time), ${stepsOver('0.001')} over 1 ms, ${stepsOver('0.005')} over 5 ms, longest ${flushStepMaxMs.toFixed(2)} ms; ` +
         `longest delay while a flush ran ${flushStallMaxMs.toFixed(2)} ms (1 ms sampling; includes other callbacks, GC and the machine); longest anywhere since start ${loopDelayMaxMs.toFixed(2)} ms`,
@@ -456,6 +468,7 @@ async function main() {
       p99_ms: round(m.p99Ms, 3),
       p999_ms: round(m.p999Ms, 3),
       max_ms: round(m.maxMs, 3),
+      cpu_us_per_request: { main_thread: round(m.cpuUsPerRequest.main, 1), other_threads: round(m.cpuUsPerRequest.others, 1) },
       requests: m.requests,
       non_2xx: m.non2xx,
       socket_errors: m.socketErrors,

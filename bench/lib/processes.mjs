@@ -7,7 +7,7 @@
  *   try { ... } finally { await stopAll(); }
  */
 import { spawn } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -146,11 +146,34 @@ export async function stopAll(graceMs = 5000) {
   await Promise.all([...children].map((child) => stopProcess(child, graceMs)));
 }
 
-/** CPU time (user + system, in clock ticks) a process has used so far, from /proc. */
-function cpuTicks(pid) {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+/** CPU time (user + system, in clock ticks) used so far by the process or thread whose `stat` file this is. */
+function cpuTicksOf(statFile) {
+  const stat = readFileSync(statFile, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return Number(fields[11]) + Number(fields[12]);
+}
+
+const cpuTicks = (pid) => cpuTicksOf(`/proc/${pid}/stat`);
+
+/**
+ * CPU seconds (user + system) used so far by a process's main thread and by all its other
+ * threads together (a Node server's: V8's background threads, libuv's pool, worker threads),
+ * from /proc at 100 ticks a second. A thread that ended before this read is not counted.
+ */
+export function threadCpuSeconds(pid) {
+  let main = 0;
+  let others = 0;
+  for (const task of readdirSync(`/proc/${pid}/task`)) {
+    let ticks;
+    try {
+      ticks = cpuTicksOf(`/proc/${pid}/task/${task}/stat`);
+    } catch {
+      continue; // the thread ended between the listing and the read
+    }
+    if (Number(task) === pid) main += ticks;
+    else others += ticks;
+  }
+  return { main: main / 100, others: others / 100 };
 }
 
 /**
