@@ -17,9 +17,10 @@
  *   to core 1 (taskset). A baseline round, then 5 rounds of server then baseline, each
  *   measured run after an uncounted 2 s warm-up. Each server round is compared with the
  *   baseline runs just before and just after it (the mean of their req/s and of their p99):
- *   these machines' speed drifts by tens of percent over a minute, and a bracket cancels
- *   the drift that a comparison with one neighbour takes for the server's own. Reports req/s,
- *   p50, p99 and p99.9 per run, the median req/s of each side, the median of the per-round
+ *   these machines' speed drifts by tens of percent over a minute, and a bracket cancels a steady
+ *   drift that a comparison with one neighbour takes for the server's own. Reports req/s,
+ *   p50, p99 and p99.9 per run, the CPU time a request costs on the pinned core (main thread
+ *   and other threads apart, from /proc), the median req/s of each side, the median of the per-round
  *   ratios, the trend (last round's server req/s / the first's), and per round the rows the
  *   batch flushes wrote and the longest event-loop stall during a flush (from /metrics).
  * - Usage: after the rounds, the usage API's request totals (every account) against the
