@@ -302,11 +302,10 @@ async function main() {
         'each server round against the mean of the baseline runs before and after it',
     );
     await settle(server);
-    let previousBaseline = await measure(baseline, keysFile);
+    const baselineRuns = [await measure(baseline, keysFile)];
     out(
-      `  round 0 baseline ${previousBaseline.rps.toFixed(0).padStart(6)} req/s  (${cpuOf(previousBaseline)}; non-2xx ${previousBaseline.non2xx}, timeouts ${previousBaseline.timeouts})`,
+      `  round 0 baseline ${baselineRuns[0].rps.toFixed(0).padStart(6)} req/s  (${cpuOf(baselineRuns[0])}; non-2xx ${baselineRuns[0].non2xx}, timeouts ${baselineRuns[0].timeouts})`,
     );
-    const baselineRuns = [previousBaseline];
     const rounds = [];
     let wrkCompleted = 0;
     let wrkRuns = 0;
@@ -333,8 +332,9 @@ async function main() {
       out(
         `  round ${n} baseline ${b.rps.toFixed(0).padStart(6)} req/s  (${cpuOf(b)}; non-2xx ${b.non2xx}, timeouts ${b.timeouts}; the server was given ${(settledMs / 1000).toFixed(1)} s to flush its batches and go idle first)`,
       );
+      const previous = baselineRuns.at(-1);
       baselineRuns.push(b);
-      const bracket = { rps: (previousBaseline.rps + b.rps) / 2, p99Ms: (previousBaseline.p99Ms + b.p99Ms) / 2 };
+      const bracket = { rps: (previous.rps + b.rps) / 2, p99Ms: (previous.p99Ms + b.p99Ms) / 2 };
       rounds.push({
         n,
         server: s,
@@ -344,7 +344,6 @@ async function main() {
         p99Factor: s.p99Ms / bracket.p99Ms,
         ratioAfterOnly: s.rps / b.rps,
       });
-      previousBaseline = b;
     }
     await stopProcess(baseline);
     for (const [name, runs] of [

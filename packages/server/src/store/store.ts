@@ -12,6 +12,7 @@ import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { type CompiledQuery, Kysely, Migrator, PostgresDialect, type SqliteDatabase, sql } from 'kysely';
 import pg from 'pg';
+import type { MaybePromise } from '../maybe-promise.js';
 import type { DatabaseTarget } from './database-url.js';
 import { LATEST_MIGRATION, migrationProvider } from './migrations.js';
 import type { Database } from './schema.js';
@@ -35,7 +36,7 @@ export interface Store {
    * so a revocation is seen as soon as it commits. On PostgreSQL, and on an in-memory
    * SQLite database (which a second connection cannot open), it runs through `db`.
    */
-  read<R>(query: CompiledQuery<R>): R[] | Promise<R[]>;
+  read<R>(query: CompiledQuery<R>): MaybePromise<R[]>;
   /** Subscribe to every statement the store runs; returns the unsubscribe function. */
   onStatement(listener: StatementListener): () => void;
   migrateToLatest(): Promise<void>;
