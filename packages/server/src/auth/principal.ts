@@ -45,8 +45,11 @@ export function requireCredential(request: FastifyRequest): VerifiedCredential {
  */
 export function userAgentOf(request: FastifyRequest): string | null {
   const ua = request.headers['user-agent'];
-  return typeof ua === 'string' ? redactCredentials(ua).slice(0, 512) : null;
+  return typeof ua === 'string' ? storableUserAgent(ua) : null;
 }
+
+/** A user agent as sent, made fit to log and store (see `userAgentOf`). */
+export const storableUserAgent = (ua: string): string => redactCredentials(ua).slice(0, 512);
 
 /** The audit actor: the session or the token the request came with. */
 export function actorOf(request: FastifyRequest): AuditActor {

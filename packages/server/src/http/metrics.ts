@@ -225,7 +225,7 @@ export function createMetrics() {
   );
   const verifyCache = new Counter(
     'verify_cache_lookups_total',
-    'Credential verification cache lookups by result: hit, miss, or bypass (cache untrusted while the invalidation listener is down).',
+    'Credential verification cache lookups by result: hit, miss, bypass (cache untrusted while the invalidation listener is down), or refresh (a hit that also asked the store, shortly before its entry expires).',
   );
   const stalls = new EventLoopStalls();
   const metrics = {
@@ -252,6 +252,7 @@ export function createMetrics() {
     cacheHit: verifyCache.labels({ result: 'hit' }),
     cacheMiss: verifyCache.labels({ result: 'miss' }),
     cacheBypass: verifyCache.labels({ result: 'bypass' }),
+    cacheRefresh: verifyCache.labels({ result: 'refresh' }),
     stalls,
     render: (): string =>
       `${Object.values(metrics)

@@ -6,7 +6,6 @@
  * pattern names the endpoint, and a query string may hold anything.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { userAgentOf } from '../auth/principal.js';
 import type { UsageSample } from './usage-batch.js';
 
 export interface UsageAnnotation {
@@ -25,13 +24,15 @@ export function usageSampleOf(request: FastifyRequest, reply: FastifyReply, rout
   const credential = request.credential;
   if (credential === null) return undefined;
   const usage = request.usage;
+  const userAgent = request.headers['user-agent'];
   return {
     at: now,
     accountId: credential.accountId,
     kind: credential.kind,
     credentialId: credential.credentialId,
     ip: request.ip ?? '',
-    userAgent: userAgentOf(request) ?? '',
+    // As sent: the batch masks it before keeping it, and only when no group already holds it.
+    userAgent: typeof userAgent === 'string' ? userAgent : '',
     method: request.method,
     route,
     status: reply.statusCode,

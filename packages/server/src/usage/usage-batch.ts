@@ -18,6 +18,7 @@
  * - A crash loses at most the groups of one flush interval.
  */
 import { randomBytes } from 'node:crypto';
+import { storableUserAgent } from '../auth/principal.js';
 import type { Clock } from '../clock.js';
 import type { Metrics } from '../http/metrics.js';
 import { Batch } from '../jobs/batch.js';
@@ -36,6 +37,7 @@ export interface UsageSample {
   kind: string;
   credentialId: string;
   ip: string;
+  /** As sent: the batch keeps it only masked (`storableUserAgent`). */
   userAgent: string;
   method: string;
   route: string;
@@ -108,19 +110,19 @@ type Shape = Pick<Group, 'minute' | 'ip' | 'userAgent' | 'method' | 'route' | 's
 
 const keyOf = (g: Shape): string => `${g.minute}\n${g.ip}\n${g.userAgent}\n${g.method}\n${g.route}\n${g.status}\n${g.model}`;
 
-const sameShape = (g: Group, minute: number, s: UsageSample): boolean =>
+const sameShape = (g: Group, minute: number, s: UsageSample, userAgent: string): boolean =>
   g.minute === minute &&
   g.status === s.status &&
-  g.userAgent === s.userAgent &&
+  g.userAgent === userAgent &&
   g.ip === s.ip &&
   g.route === s.route &&
   g.method === s.method &&
   g.model === s.model;
 
-/** The group of `s`'s shape in `minute`, among one credential's groups. */
-function findGroup(groups: Group[] | Map<string, Group>, minute: number, s: UsageSample): Group | undefined {
-  if (!Array.isArray(groups)) return groups.get(keyOf({ ...s, minute }));
-  for (const g of groups) if (sameShape(g, minute, s)) return g;
+/** The group of `s`'s shape in `minute`, with `userAgent` for its user agent, among one credential's groups. */
+function findGroup(groups: Group[] | Map<string, Group>, minute: number, s: UsageSample, userAgent: string): Group | undefined {
+  if (!Array.isArray(groups)) return groups.get(keyOf({ ...s, minute, userAgent }));
+  for (const g of groups) if (sameShape(g, minute, s, userAgent)) return g;
   return undefined;
 }
 
@@ -155,7 +157,11 @@ export class UsageBatch {
   record(s: UsageSample): void {
     const minute = s.at - (s.at % MINUTE_MS);
     const entry = this.byCredential.get(s.credentialId);
-    let group = entry === undefined ? undefined : findGroup(entry.groups, minute, s);
+    // Groups hold the masked user agent. One equal to the agent as sent is that agent masked
+    // (masking changes only what holds a credential), so the common case masks nothing.
+    let group = entry === undefined ? undefined : findGroup(entry.groups, minute, s, s.userAgent);
+    const userAgent = group === undefined ? storableUserAgent(s.userAgent) : s.userAgent;
+    if (group === undefined && entry !== undefined && userAgent !== s.userAgent) group = findGroup(entry.groups, minute, s, userAgent);
     if (group === undefined) {
       group = {
         minute,
@@ -163,7 +169,7 @@ export class UsageBatch {
         kind: s.kind,
         credentialId: s.credentialId,
         ip: s.ip,
-        userAgent: s.userAgent,
+        userAgent,
         method: s.method,
         route: s.route,
         status: s.status,

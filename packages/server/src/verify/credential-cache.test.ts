@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, mock, test } from 'node:test';
 import { generateApiKey, hashCredential } from '@skytells/credentials';
 import { createMetrics } from '../http/metrics.js';
 import { ManualClock } from '../test-support/server.js';
@@ -10,29 +10,37 @@ describe('CredentialCache', () => {
   test('is bounded, evicting an entry not used since it was last passed over (second chance)', () => {
     const cache = new CredentialCache<number>(3, 60_000);
     for (const [i, hash] of ['a', 'b', 'c'].entries()) cache.setIfCurrent(hash, i, cache.generation, 0);
-    assert.equal(cache.get('a', 0), 0); // a is now the most recent
+    assert.equal(cache.get('a', 0)?.value, 0); // a is now the most recent
     cache.setIfCurrent('d', 3, cache.generation, 0);
     assert.equal(cache.size, 3);
-    assert.equal(cache.get('b', 0), undefined, 'b was least recently used');
-    assert.equal(cache.get('a', 0), 0);
-    assert.equal(cache.get('d', 0), 3);
+    assert.equal(cache.get('b', 0)?.value, undefined, 'b was least recently used');
+    assert.equal(cache.get('a', 0)?.value, 0);
+    assert.equal(cache.get('d', 0)?.value, 3);
   });
 
   test('entries expire after the TTL', () => {
     const cache = new CredentialCache<string>(10, 1000, () => 0);
     cache.setIfCurrent('h', 'v', cache.generation, 0);
-    assert.equal(cache.get('h', 999), 'v');
-    assert.equal(cache.get('h', 1000), undefined);
+    assert.equal(cache.get('h', 999)?.value, 'v');
+    assert.equal(cache.get('h', 1000)?.value, undefined);
   });
 
   test('entries cached at the same moment expire spread over the last fifth of the TTL, never after it', () => {
     const cache = new CredentialCache<number>(1000, 30_000);
     for (let i = 0; i < 1000; i++) cache.setIfCurrent(`h${i}`, i, cache.generation, 0);
-    const alive = (at: number) => Array.from({ length: 1000 }, (_, i) => cache.get(`h${i}`, at)).filter((v) => v !== undefined).length;
+    const alive = (at: number) => Array.from({ length: 1000 }, (_, i) => cache.get(`h${i}`, at)?.value).filter((v) => v !== undefined).length;
     assert.equal(alive(23_999), 1000, 'none before 80% of the TTL');
     const atNinety = alive(27_000);
     assert.ok(atNinety > 300 && atNinety < 700, `about half expire by 90% of the TTL: ${atNinety} left`);
     assert.equal(alive(30_000), 0, 'none outlives the TTL');
+  });
+
+  test('an entry is due for refresh a tenth of the TTL before it expires', () => {
+    const cache = new CredentialCache<string>(10, 30_000, () => 0);
+    cache.setIfCurrent('h', 'v', cache.generation, 1_000);
+    assert.equal(cache.get('h', 1_000)?.refreshAt, 28_000);
+    assert.equal(cache.get('h', 30_999)?.value, 'v');
+    assert.equal(cache.get('h', 31_000), undefined);
   });
 
   test('a result read before an invalidation is not stored after it', () => {
@@ -40,7 +48,7 @@ describe('CredentialCache', () => {
     const generation = cache.generation;
     cache.invalidate(['other']);
     cache.setIfCurrent('h', 'stale', generation, 0);
-    assert.equal(cache.get('h', 0), undefined);
+    assert.equal(cache.get('h', 0)?.value, undefined);
   });
 });
 
@@ -94,6 +102,57 @@ describe('CredentialVerifier', () => {
     verifier.invalidate([hashCredential(key)]);
     assert.deepEqual(verifier.verify(key, ['api_key']), credential);
     assert.equal(lookups, 2, 'after an invalidation the store is asked again');
+  });
+
+  test('a hit due for refresh answers from the entry at once and asks the store once beside it', async () => {
+    mock.method(Math, 'random', () => 0); // no jitter: expiry at the TTL, refresh due from 90% of it
+    try {
+      const { calls, lookup } = deferredLookups();
+      const clock = new ManualClock(0);
+      const verifier = new CredentialVerifier({ api_key: lookup }, clock, createMetrics(), { cacheSize: 10, cacheTtlMs: 10_000 });
+      const key = generateApiKey();
+      const first = verifier.verify(key, ['api_key']);
+      calls[0]?.(credential);
+      assert.deepEqual(await first, credential);
+      clock.advance(8_999);
+      assert.deepEqual(verifier.verify(key, ['api_key']), credential, 'not due yet');
+      assert.equal(calls.length, 1);
+      clock.advance(1);
+      assert.deepEqual(verifier.verify(key, ['api_key']), credential, 'due: still answered from the entry, with no promise');
+      assert.deepEqual(verifier.verify(key, ['api_key']), credential);
+      assert.equal(calls.length, 2, 'one refresh, shared while it runs');
+      calls[1]?.(null); // revoked meanwhile, and its invalidation was missed: the refresh finds out
+      await new Promise((resolve) => setImmediate(resolve));
+      assert.equal(verifier.verify(key, ['api_key']), null, 'the refreshed answer replaced the entry');
+      assert.equal(calls.length, 2);
+    } finally {
+      mock.restoreAll();
+    }
+  });
+
+  test('a refresh that began before an invalidation stores nothing', async () => {
+    mock.method(Math, 'random', () => 0);
+    try {
+      const { calls, lookup } = deferredLookups();
+      const clock = new ManualClock(0);
+      const verifier = new CredentialVerifier({ api_key: lookup }, clock, createMetrics(), { cacheSize: 10, cacheTtlMs: 10_000 });
+      const key = generateApiKey();
+      const first = verifier.verify(key, ['api_key']);
+      calls[0]?.(credential);
+      await first;
+      clock.advance(9_500);
+      assert.deepEqual(verifier.verify(key, ['api_key']), credential);
+      verifier.invalidate([hashCredential(key)]);
+      calls[1]?.(credential); // the stale answer of the refresh
+      await new Promise((resolve) => setImmediate(resolve));
+      const after = verifier.verify(key, ['api_key']);
+      assert.ok(after instanceof Promise, 'a miss: the refresh did not bring the entry back');
+      assert.equal(calls.length, 3);
+      calls[2]?.(null);
+      assert.equal(await after, null);
+    } finally {
+      mock.restoreAll();
+    }
   });
 
   test('a credential past its expiry is refused, even from the cache', async () => {

@@ -14,11 +14,27 @@
  * - Each entry's lifetime is the TTL shortened by a random jitter of up to a fifth, so
  *   entries cached in the same second do not all expire (and miss together) in the same
  *   second. Jitter only ever shortens: no entry outlives the TTL.
+ * - An entry is due for refresh (`refreshAt`) a tenth of the TTL before it expires: a hit from
+ *   then on still answers from the entry, and the verifier asks the store again beside it, so
+ *   a credential in steady use is never a miss that waits for the store. Refreshing only ever
+ *   replaces an entry through `setIfCurrent`, so it can never undo an invalidation.
  */
 const TTL_JITTER = 0.2;
+const REFRESH_AHEAD = 0.1;
+
+/** What a hit sees: the cached value, and from when on it should be refreshed. */
+export interface CachedEntry<V> {
+  readonly value: V;
+  readonly refreshAt: number;
+}
+
+interface Entry<V> extends CachedEntry<V> {
+  expiresAt: number;
+  referenced: boolean;
+}
 
 export class CredentialCache<V> {
-  private readonly entries = new Map<string, { value: V; expiresAt: number; referenced: boolean }>();
+  private readonly entries = new Map<string, Entry<V>>();
   private currentGeneration = 0;
 
   constructor(
@@ -36,8 +52,8 @@ export class CredentialCache<V> {
     return this.entries.size;
   }
 
-  /** The cached value, or undefined on a miss (absent or older than the TTL). */
-  get(hash: string, now: number): V | undefined {
+  /** The cached entry, or undefined on a miss (absent or older than the TTL). */
+  get(hash: string, now: number): CachedEntry<V> | undefined {
     const entry = this.entries.get(hash);
     if (entry === undefined) return undefined;
     if (now >= entry.expiresAt) {
@@ -45,21 +61,22 @@ export class CredentialCache<V> {
       return undefined;
     }
     entry.referenced = true;
-    return entry.value;
+    return entry;
   }
 
   /** Stores `value` unless an invalidation happened since `generation` was read. */
   setIfCurrent(hash: string, value: V, generation: number, now: number): void {
     if (generation !== this.currentGeneration || this.capacity === 0) return;
     this.entries.delete(hash);
-    this.entries.set(hash, { value, expiresAt: now + this.ttlMs * (1 - TTL_JITTER * this.random()), referenced: false });
+    const expiresAt = now + this.ttlMs * (1 - TTL_JITTER * this.random());
+    this.entries.set(hash, { value, expiresAt, refreshAt: expiresAt - this.ttlMs * REFRESH_AHEAD, referenced: false });
     this.evictBeyondCapacity();
   }
 
   /** Drops the oldest unmarked entry; each marked one passed on the way loses its mark and goes to the back. */
   private evictBeyondCapacity(): void {
     while (this.entries.size > this.capacity) {
-      const [oldest, entry] = this.entries.entries().next().value as [string, { value: V; expiresAt: number; referenced: boolean }];
+      const [oldest, entry] = this.entries.entries().next().value as [string, Entry<V>];
       this.entries.delete(oldest);
       if (!entry.referenced) return;
       entry.referenced = false;

@@ -9,6 +9,10 @@
  *   always passes.
  * - Concurrent asynchronous misses for one hash share a single lookup; an invalidation
  *   detaches that shared lookup, so a request arriving after a revocation never joins a stale one.
+ * - A credential in steady use is refreshed shortly before its entry expires (see
+ *   credential-cache.ts): the request that notices answers from the entry, so on PostgreSQL no
+ *   request of a busy key waits for the store. A refresh stores its answer only if no
+ *   invalidation came in the meantime, so it cannot bring a revoked credential back.
  * - While `isTrusted()` is false (this instance may have missed an invalidation), the cache
  *   is neither read nor written and lookups are not shared: every request asks the store.
  * - Callers cannot tell why a credential failed: every failure is the same `null`.
@@ -64,36 +68,55 @@ export class CredentialVerifier {
     }
     const hash = hashCredential(presented);
     const now = this.clock.now();
-    const cached = this.cache.get(hash, now);
+    const entry = this.cache.get(hash, now);
     // A cached credential that has just expired is asked about once more, so the store can
     // notice a rotated-out token still in use; the answer is then cached as negative.
-    if (cached !== undefined && (cached === null || usableAt(cached, now) !== null)) {
+    if (entry !== undefined && (entry.value === null || usableAt(entry.value, now) !== null)) {
       this.metrics.cacheHit.inc();
+      // Due for refresh: this request is answered from the entry; the store is asked beside it.
+      if (now >= entry.refreshAt && !this.inFlight.has(hash)) this.refresh(presented, hash, accepted, now);
+      const cached = entry.value;
       return cached !== null && accepted.includes(cached.kind) ? cached : null;
     }
     const lookup = this.lookupFor(presented, accepted);
     if (lookup === undefined) return null;
     this.metrics.cacheMiss.inc();
-    let pending = this.inFlight.get(hash);
-    if (pending === undefined) {
-      const generation = this.cache.generation;
-      const found = lookup(hash, now);
-      if (!(found instanceof Promise)) {
-        this.cache.setIfCurrent(hash, found, generation, now);
-        return usableAt(found, now);
-      }
-      const created = found.then((value) => {
-        this.cache.setIfCurrent(hash, value, generation, this.clock.now());
-        return value;
-      });
-      this.inFlight.set(hash, created);
-      const forget = () => {
-        if (this.inFlight.get(hash) === created) this.inFlight.delete(hash);
-      };
-      created.then(forget, forget);
-      pending = created;
+    const found = this.inFlight.get(hash) ?? this.lookUpAndCache(hash, lookup, now);
+    return whenReady(found, (value) => usableAt(value, this.clock.now()));
+  }
+
+  /**
+   * Asks the store and caches the answer unless an invalidation came in the meantime. An
+   * asynchronous lookup is shared, through `inFlight`, by every request for the hash until it
+   * settles; a failed one caches nothing.
+   */
+  private lookUpAndCache(hash: string, lookup: CredentialLookup, now: number): MaybePromise<VerifiedCredential | null> {
+    const generation = this.cache.generation;
+    const found = lookup(hash, now);
+    if (!(found instanceof Promise)) {
+      this.cache.setIfCurrent(hash, found, generation, now);
+      return found;
     }
-    return pending.then((found) => usableAt(found, this.clock.now()));
+    const created = found.then((value) => {
+      this.cache.setIfCurrent(hash, value, generation, this.clock.now());
+      return value;
+    });
+    this.inFlight.set(hash, created);
+    const forget = () => {
+      if (this.inFlight.get(hash) === created) this.inFlight.delete(hash);
+    };
+    created.then(forget, forget);
+    return created;
+  }
+
+  /** Refreshes an entry still in use before it expires; while the store is asked, the entry answers. */
+  private refresh(presented: string, hash: string, accepted: readonly CredentialKind[], now: number): void {
+    const lookup = this.lookupFor(presented, accepted);
+    if (lookup === undefined) return;
+    this.metrics.cacheRefresh.inc();
+    const found = this.lookUpAndCache(hash, lookup, now);
+    // A failed refresh leaves the entry to expire; the next miss asks the store again.
+    if (found instanceof Promise) found.catch(() => {});
   }
 
   /** Applies invalidations: the next request with any of these credentials goes to the store. */
