@@ -15,7 +15,7 @@
  * - wrk -t1 -c50 -d10s, a key chosen at random from the 10,000 for every request, each key
  *   always with the same one of three User-Agents; server and baseline pinned to core 0, wrk
  *   to core 1 (taskset). A baseline round, then 5 rounds of server then baseline, each
- *   measured run after an uncounted 2 s warm-up. Each server round is compared with the
+ *   measured run after an uncounted 2 s warm-up that uses every key once, then random ones. Each server round is compared with the
  *   baseline runs just before and just after it (the mean of their req/s and of their p99):
  *   these machines' speed drifts by tens of percent over a minute, and a bracket cancels a steady
  *   drift that a comparison with one neighbour takes for the server's own. Reports req/s,
@@ -89,13 +89,20 @@ async function settle(proc) {
   return performance.now() - start;
 }
 
-async function load(target, keysFile, seconds) {
-  return wrk({ url: target.url, path: '/v1/models', keysFile, connections: CONNECTIONS, seconds, cpu: WRK_CPU });
+async function load(target, keysFile, seconds, everyKeyFirst = false) {
+  return wrk({ url: target.url, path: '/v1/models', keysFile, connections: CONNECTIONS, seconds, cpu: WRK_CPU, everyKeyFirst });
 }
 
-/** Warm-up (not counted, but its errors are), then the measured run. */
+/**
+ * Warm-up (not counted, but its errors are), then the measured run. The warm-up uses every key
+ * once before its random picks: between its rounds the server sits idle for longer than most
+ * cache entries live, and random picks alone would leave about a third of the keys uncached
+ * after 2 s (10,000 keys take about 90,000 random picks to all come up), so the measured run
+ * would start with a burst of misses that continuous traffic, which keeps busy keys cached,
+ * never has. Both sides get the same warm-up.
+ */
 async function measure(target, keysFile) {
-  const warmup = await load(target, keysFile, WARMUP_SECONDS);
+  const warmup = await load(target, keysFile, WARMUP_SECONDS, true);
   const logBefore = target.logBytes();
   const cpuBefore = threadCpuSeconds(target.pid);
   const r = await load(target, keysFile, SECONDS);

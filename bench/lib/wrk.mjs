@@ -40,13 +40,22 @@ local path = os.getenv("BENCH_PATH")
 local header = os.getenv("BENCH_KEY_HEADER")
 -- Each key is used by one client, which always sends the same User-Agent (one of three).
 local agents = { "skytells-python/1.4.2", "skytells-js/2.0.1 node/20.19", "curl/8.5.0" }
+-- BENCH_EVERY_KEY_FIRST=1: every key once, in file order, before the random picks.
+local walk = os.getenv("BENCH_EVERY_KEY_FIRST") == "1"
+local walked = 0
 
 function init(args)
   math.randomseed(os.time())
 end
 
 function request()
-  local i = math.random(#keys)
+  local i
+  if walk and walked < #keys then
+    walked = walked + 1
+    i = walked
+  else
+    i = math.random(#keys)
+  end
   return wrk.format("GET", path, { [header] = keys[i], ["User-Agent"] = agents[i % 3 + 1] })
 end
 
@@ -70,15 +79,33 @@ function scriptPath() {
 
 /**
  * One wrk run: `GET url+path` with a random key from `keysFile` in header `header` per
- * request, `-t1 -c<connections> -d<seconds>s`, pinned to `cpu` (omit for no pinning).
+ * request, `-t1 -c<connections> -d<seconds>s`, pinned to `cpu` (omit for no pinning). With
+ * `everyKeyFirst`, the run first uses every key once, in file order, then picks at random.
  * Resolves to { rps, p50Ms, p90Ms, p99Ms, p999Ms, maxMs, requests, non2xx, socketErrors, timeouts, ... }.
  */
-export async function wrk({ url, path, keysFile, connections = 50, seconds = 10, cpu, threads = 1, header = 'x-api-key', timeoutSeconds = 2 }) {
+export async function wrk({
+  url,
+  path,
+  keysFile,
+  connections = 50,
+  seconds = 10,
+  cpu,
+  threads = 1,
+  header = 'x-api-key',
+  timeoutSeconds = 2,
+  everyKeyFirst = false,
+}) {
   const args = [`-t${threads}`, `-c${connections}`, `-d${seconds}s`, `--timeout`, `${timeoutSeconds}s`, '-s', scriptPath(), url];
   const command = cpu === undefined ? ['wrk', ...args] : ['taskset', '-c', String(cpu), 'wrk', ...args];
   const child = track(
     spawn(command[0], command.slice(1), {
-      env: { PATH: process.env.PATH, BENCH_KEYS_FILE: keysFile, BENCH_PATH: path, BENCH_KEY_HEADER: header },
+      env: {
+        PATH: process.env.PATH,
+        BENCH_KEYS_FILE: keysFile,
+        BENCH_PATH: path,
+        BENCH_KEY_HEADER: header,
+        BENCH_EVERY_KEY_FIRST: everyKeyFirst ? '1' : '0',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     }),
   );

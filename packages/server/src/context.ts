@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { PasswordHasher } from './accounts/password.js';
 import type { Clock } from './clock.js';
 import type { Config } from './config/config.js';
+import type { FinishRequest } from './http/finish-request.js';
 import type { Metrics } from './http/metrics.js';
 import type { Catalogue } from './inference/catalogue.js';
 import type { Executor } from './inference/executors/executor.js';
@@ -25,6 +26,8 @@ export interface AppContext {
   revocations: RevocationFeed;
   lastUsed: LastUsedBatch;
   usage: UsageBatch;
+  /** The end of a request: usage, metrics and the access log. A route that hijacks its reply calls it when its stream ends. */
+  finishRequest: FinishRequest;
   catalogue: Catalogue;
   executor: Executor;
   passwords: PasswordHasher;

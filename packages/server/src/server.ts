@@ -14,6 +14,7 @@ import { type Clock, systemClock } from './clock.js';
 import type { Config } from './config/config.js';
 import type { AppContext } from './context.js';
 import { buildApp } from './http/app.js';
+import { requestFinisher } from './http/finish-request.js';
 import { createMetrics } from './http/metrics.js';
 import { HttpExecutor } from './inference/executors/http.js';
 import { SandboxExecutor } from './inference/executors/sandbox.js';
@@ -165,6 +166,7 @@ async function startOn(store: Store, opened: Array<() => Promise<void>>, config:
     revocations,
     lastUsed,
     usage,
+    finishRequest: requestFinisher({ usage, metrics, logger, clock }),
     catalogue: loadCatalogue(config.modelsFile),
     executor: config.inferenceUpstreamUrl ? new HttpExecutor(config.inferenceUpstreamUrl, config.inferenceUpstreamTimeoutMs) : new SandboxExecutor(),
     passwords: await createPasswordHasher(),

@@ -1,8 +1,8 @@
 /**
  * Builds the Fastify application: request ids, the error envelope for every failure
- * (including unknown routes and wrong methods), JSON-only bodies with a size limit, the
- * access log (see the policy at the onResponse hook), one metric and one usage sample per
- * request, and every domain's routes.
+ * (including unknown routes and wrong methods), JSON-only bodies with a size limit, the end of
+ * every request (usage, metrics and the access log: finish-request.ts, at onSend), and every
+ * domain's routes.
  *
  * Invariant: no log line holds a credential or a cookie. Headers are never logged, and the
  * URL passes through `redactCredentials` (which decodes percent-encoding) first.
@@ -10,7 +10,6 @@
 import { randomBytes } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
-import { redactCredentials } from '@skytells/credentials';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { accountRoutes } from '../accounts/index.js';
@@ -24,10 +23,10 @@ import { listNotificationsRoute } from '../notifications/list-notifications-rout
 import { opsRoutes, type ReadinessCheck } from '../ops/routes.js';
 import { tokenRoutes } from '../tokens/index.js';
 import { usageRoutes } from '../usage/index.js';
-import { usageSampleOf } from '../usage/record-request.js';
 import { verificationRoutes } from '../verify/index.js';
 import { consoleFallback } from './console.js';
 import { ApiError, errorEnvelope, malformedPath } from './errors.js';
+import { stampReceived } from './finish-request.js';
 import { openApiPath } from './openapi.js';
 import { registerRoute } from './register-route.js';
 import type { AnyRoute } from './route.js';
@@ -149,7 +148,10 @@ export async function buildApp(ctx: AppContext, options: AppOptions): Promise<Fa
     // Only `true` or the proxies' own addresses: config refuses a hop count (see parseTrustProxy).
     trustProxy: ctx.config.trustProxy,
     bodyLimit: ctx.config.bodyLimitBytes,
-    genReqId: nextRequestId,
+    genReqId: (raw) => {
+      stampReceived(raw);
+      return nextRequestId();
+    },
     requestIdHeader: false,
     requestTimeout: 30_000,
     return503OnClosing: true,
@@ -190,34 +192,10 @@ export async function buildApp(ctx: AppContext, options: AppOptions): Promise<Fa
     parseJson(request, body as string, done);
   });
 
-  // One usage sample, one metrics sample and the access-log policy, per request:
-  // - at LOG_LEVEL=info, one line per request except /v1 successes (management and ops
-  //   routes, and every /v1 error, unmatched or refused requests included);
-  // - at debug, one line for every request.
-  // The URL is redacted (credentials masked in any percent-encoding) only for a line written.
-  const logsV1Successes = ctx.logger.isLevelEnabled('debug');
-  const logsRequests = ctx.logger.isLevelEnabled('info');
-  app.addHook('onResponse', (request, reply, done) => {
-    const route = request.routeOptions.url ?? 'unmatched';
-    const status = reply.statusCode;
-    const sample = usageSampleOf(request, reply, route, ctx.clock.now());
-    if (sample !== undefined) ctx.usage.record(sample);
-    ctx.metrics.requests.observe(request.method, route, status, reply.elapsedTime / 1000);
-    const v1Success = status < 400 && route.startsWith('/v1/');
-    if (v1Success ? logsV1Successes : logsRequests) {
-      ctx.logger[v1Success ? 'debug' : 'info'](
-        {
-          req_id: request.id,
-          method: request.method,
-          url: redactCredentials(request.url),
-          status,
-          duration_ms: Math.round(reply.elapsedTime * 100) / 100,
-          ip: request.ip,
-        },
-        'request',
-      );
-    }
-    done();
+  // The end of every request Fastify answers (see finish-request.ts); streaming routes call it themselves.
+  app.addHook('onSend', (request, reply, payload, done) => {
+    ctx.finishRequest(request, reply);
+    done(null, payload);
   });
 
   app.setErrorHandler((error: FastifyError, request, reply) => {

@@ -5,7 +5,7 @@
  * `request.usage` with what only they know. The raw URL is never recorded: the route
  * pattern names the endpoint, and a query string may hold anything.
  */
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import type { UsageSample } from './usage-batch.js';
 
 export interface UsageAnnotation {
@@ -20,7 +20,7 @@ declare module 'fastify' {
   }
 }
 
-export function usageSampleOf(request: FastifyRequest, reply: FastifyReply, route: string, now: number): UsageSample | undefined {
+export function usageSampleOf(request: FastifyRequest, status: number, route: string, latencyMs: number, now: number): UsageSample | undefined {
   const credential = request.credential;
   if (credential === null) return undefined;
   const usage = request.usage;
@@ -35,10 +35,10 @@ export function usageSampleOf(request: FastifyRequest, reply: FastifyReply, rout
     userAgent: typeof userAgent === 'string' ? userAgent : '',
     method: request.method,
     route,
-    status: reply.statusCode,
+    status,
     model: usage?.model ?? '',
     prediction: usage?.predictionId !== undefined,
-    latencyUs: Math.round(reply.elapsedTime * 1000),
+    latencyUs: Math.round(latencyMs * 1000),
     chargeNanos: usage?.chargeNanos ?? 0,
   };
 }

@@ -90,7 +90,7 @@ export const streamPredictionRoute = (ctx: AppContext) => {
       }
       // Counted in the same synchronous step as the check, so concurrent requests cannot overshoot.
       openStreams.set(accountId, open + 1);
-      // From here on this handler writes the response itself; Fastify still runs onResponse.
+      // From here on this handler writes the response itself, and ends the request when the stream ends.
       reply.hijack();
       try {
         await once(session, 'connected');
@@ -111,6 +111,7 @@ export const streamPredictionRoute = (ctx: AppContext) => {
         if (left === 0) openStreams.delete(accountId);
         else openStreams.set(accountId, left);
         reply.raw.end();
+        ctx.finishRequest(request, reply);
       }
       // Fastify ignores what a hijacked handler returns; the events above were the answer.
       return first;

@@ -74,6 +74,8 @@ export const revocationFeedRoute = (ctx: AppContext) =>
         clearInterval(ping);
         unsubscribe();
         reply.raw.end();
+        // A hijacked reply: Fastify sends nothing, so the request ends here.
+        ctx.finishRequest(request, reply);
       }
       // Fastify ignores what a hijacked handler returns; the events above were the answer.
       return '';
