@@ -21,7 +21,7 @@ import { SandboxExecutor } from './inference/executors/sandbox.js';
 import { loadCatalogue } from './inference/index.js';
 import { flushJob } from './jobs/flush.js';
 import { Schedule } from './jobs/schedule.js';
-import { apiKeyLookup } from './keys/index.js';
+import { apiKeyBatchLookup, apiKeyLookup } from './keys/index.js';
 import { openStore, type Store } from './store/store.js';
 import { sweepExpired } from './store/sweep.js';
 import { recordExpiryNotices } from './tokens/expiry-notices.js';
@@ -120,6 +120,7 @@ async function startOn(store: Store, opened: Array<() => Promise<void>>, config:
     cacheSize: config.verifyCacheSize,
     cacheTtlMs: config.verifyCacheTtlMs,
     isTrusted: () => invalidations.trusted,
+    batchLookups: { api_key: apiKeyBatchLookup(store) },
   });
   opened.push(() => invalidations.stop());
   await invalidations.start();

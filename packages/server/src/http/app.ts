@@ -179,6 +179,7 @@ export async function buildApp(ctx: AppContext, options: AppOptions): Promise<Fa
   app.decorateRequest('credential', null);
   app.decorateRequest('usage', null);
   app.decorateRequest('rawBody', null);
+  app.decorateRequest('routePattern', null);
   // JSON only: any other content type is refused with 400 INVALID_REQUEST.
   app.removeContentTypeParser('text/plain');
   // The official SDK sends `Content-Type: application/json` on every request, body or not: an

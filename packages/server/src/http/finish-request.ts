@@ -28,6 +28,13 @@ import { usageSampleOf } from '../usage/record-request.js';
 import type { UsageBatch } from '../usage/usage-batch.js';
 import type { Metrics } from './metrics.js';
 
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The route's path pattern, set as its handler starts (`registerRoute`); null before. */
+    routePattern: string | null;
+  }
+}
+
 declare module 'node:http' {
   interface IncomingMessage {
     /** `performance.now()` when the request was routed (see `stampReceived`). */
@@ -47,7 +54,9 @@ export function requestFinisher(deps: { usage: UsageBatch; metrics: Metrics; log
   const logsV1Successes = logger.isLevelEnabled('debug');
   const logsRequests = logger.isLevelEnabled('info');
   return function finishRequest(request, reply) {
-    const route = request.routeOptions.url ?? 'unmatched';
+    // The pattern set by the handler spares Fastify's `routeOptions`, which builds an object per
+    // call; a request refused before its handler (a 401, a body that does not parse) asks it.
+    const route = request.routePattern ?? request.routeOptions.url ?? 'unmatched';
     const status = reply.statusCode;
     const elapsedMs = performance.now() - (request.raw.skytellsReceivedAt ?? performance.now());
     const sample = usageSampleOf(request, status, route, elapsedMs, clock.now());

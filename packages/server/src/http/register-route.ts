@@ -93,6 +93,7 @@ export function registerRoute(app: FastifyInstance, route: AnyRoute, authenticat
     ...(process.env.SKYTELLS_CHECK_ANSWERS === '1' ? { onSend: checkAnswers(route) } : {}),
     // Not async: a handler that answers synchronously is sent without a promise.
     handler(request, reply) {
+      request.routePattern = route.url;
       // Set before the handler runs, so an answer it streams itself (SSE, `headersOf`) carries them
       // too; a request refused before its handler is answered by `sendError`, which sets both.
       reply.header('x-request-id', request.id);

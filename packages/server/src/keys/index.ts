@@ -6,6 +6,6 @@ import { listKeysRoute } from './routes/list-keys.js';
 import { revokeKeyRoute } from './routes/revoke-key.js';
 import { rotateKeyRoute } from './routes/rotate-key.js';
 
-export { apiKeyLookup } from './repository.js';
+export { apiKeyBatchLookup, apiKeyLookup } from './repository.js';
 
 export const keyRoutes = (ctx: AppContext) => [createKeyRoute(ctx), listKeysRoute(ctx), getKeyRoute(ctx), revokeKeyRoute(ctx), rotateKeyRoute(ctx)];

@@ -4,7 +4,7 @@ import { whenReady } from '../maybe-promise.js';
 import { compiledOnce } from '../store/compiled-once.js';
 import type { Database } from '../store/schema.js';
 import type { Store } from '../store/store.js';
-import type { CredentialLookup } from '../verify/verifier.js';
+import type { CredentialBatchLookup, CredentialLookup, VerifiedCredential } from '../verify/verifier.js';
 import type { ApiKeyRow } from './decisions.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -68,8 +68,29 @@ export function apiKeyLookup(store: Pick<Store, 'db' | 'read'>): CredentialLooku
         .where((eb) => eb.or([eb('revoked_at', 'is', null), eb('revoked_at', '>', now)])),
     ['\u0000hash', Number.MIN_SAFE_INTEGER],
   );
-  return (hash, now) =>
-    whenReady(store.read(query(hash, now)), ([row]) =>
-      row ? { kind: 'api_key', credentialId: row.id, accountId: row.account_id, expiresAt: row.revoked_at, scopes: [] } : null,
+  return (hash, now) => whenReady(store.read(query(hash, now)), ([row]) => (row ? verifiedKey(row) : null));
+}
+
+/** The same question for many hashes in one query (the verifier's batched refreshes): the usable keys among them. */
+export function apiKeyBatchLookup(store: Pick<Store, 'db' | 'read'>): CredentialBatchLookup {
+  return (hashes, now) =>
+    whenReady(
+      store.read(
+        store.db
+          .selectFrom('api_keys')
+          .select(['key_hash', 'id', 'account_id', 'revoked_at'])
+          .where('key_hash', 'in', hashes)
+          .where((eb) => eb.or([eb('revoked_at', 'is', null), eb('revoked_at', '>', now)]))
+          .compile(),
+      ),
+      (rows) => new Map(rows.map((row) => [row.key_hash, verifiedKey(row)])),
     );
 }
+
+const verifiedKey = (row: { id: string; account_id: string; revoked_at: number | null }): VerifiedCredential => ({
+  kind: 'api_key',
+  credentialId: row.id,
+  accountId: row.account_id,
+  expiresAt: row.revoked_at,
+  scopes: [],
+});

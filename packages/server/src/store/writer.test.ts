@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { hashCredential } from '@skytells/credentials';
-import { apiKeyLookup } from '../keys/index.js';
+import { apiKeyBatchLookup, apiKeyLookup } from '../keys/index.js';
 import { startTestServer, type TestServer } from '../test-support/server.js';
 import { LAST_USED_RESOLUTION_MS, type LastUse, lastUseRewrites } from './write-jobs.js';
 
@@ -92,5 +92,20 @@ describe("the store's connections: the writer thread, the verify path's read-onl
       assert.equal((await lookup(hash, now))?.credentialId, id, 'uncommitted: the key is still usable');
     });
     assert.equal(await lookup(hash, now), null, 'committed: refused by the very next read');
+  });
+
+  test('the batched verify-path read answers the usable keys among many hashes, in one statement', async () => {
+    const owner = t.client();
+    await owner.signup();
+    const [live, revoked] = [await owner.createKey('live'), await owner.createKey('revoked')];
+    assert.equal((await owner.delete(`/api/v1/keys/${revoked.id}`)).status, 200);
+    const store = t.server.ctx.store;
+    const statements: string[] = [];
+    const stop = store.onStatement((_kind, sql) => statements.push(sql));
+    const found = await apiKeyBatchLookup(store)([hashCredential(live.key), hashCredential(revoked.key), hashCredential(`${live.key}x`)], Date.now());
+    stop();
+    assert.deepEqual([...found.keys()], [hashCredential(live.key)]);
+    assert.equal(found.get(hashCredential(live.key))?.credentialId, live.id);
+    assert.equal(statements.filter((sql) => sql.includes('api_keys')).length, 1, 'one statement');
   });
 });

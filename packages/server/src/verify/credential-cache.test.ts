@@ -155,6 +155,49 @@ describe('CredentialVerifier', () => {
     }
   });
 
+  test('refreshes due together share one batch query; an invalidation meanwhile discards its answers', async () => {
+    mock.method(Math, 'random', () => 0);
+    try {
+      const clock = new ManualClock(0);
+      const batches: Array<{ hashes: readonly string[]; resolve: (found: Map<string, VerifiedCredential>) => void }> = [];
+      let lookups = 0;
+      const single = () => {
+        lookups++;
+        return credential;
+      };
+      const verifier = new CredentialVerifier({ api_key: single }, clock, createMetrics(), {
+        cacheSize: 10,
+        cacheTtlMs: 10_000,
+        batchLookups: { api_key: (hashes) => new Promise((resolve) => batches.push({ hashes, resolve })) },
+      });
+      const [a, b] = [generateApiKey(), generateApiKey()];
+      verifier.verify(a, ['api_key']);
+      verifier.verify(b, ['api_key']);
+      clock.advance(9_500);
+      for (const key of [a, b, a]) assert.deepEqual(verifier.verify(key, ['api_key']), credential, 'due: answered from the entry');
+      await new Promise((resolve) => setTimeout(resolve, 80));
+      assert.equal(batches.length, 1, 'one query for both');
+      assert.deepEqual([...(batches[0]?.hashes ?? [])].sort(), [hashCredential(a), hashCredential(b)].sort());
+      batches[0]?.resolve(new Map([[hashCredential(a), credential]])); // b was revoked, its invalidation missed
+      await new Promise((resolve) => setImmediate(resolve));
+      assert.deepEqual(verifier.verify(a, ['api_key']), credential);
+      assert.equal(verifier.verify(b, ['api_key']), null, "b's refreshed answer replaced its entry");
+
+      clock.advance(9_500);
+      assert.deepEqual(verifier.verify(a, ['api_key']), credential);
+      await new Promise((resolve) => setTimeout(resolve, 80));
+      assert.equal(batches.length, 2);
+      verifier.invalidate([hashCredential(a)]);
+      batches[1]?.resolve(new Map([[hashCredential(a), credential]]));
+      await new Promise((resolve) => setImmediate(resolve));
+      assert.equal(lookups, 2, 'so far only the two first misses');
+      assert.deepEqual(verifier.verify(a, ['api_key']), credential);
+      assert.equal(lookups, 3, 'a miss: the discarded refresh did not bring the entry back');
+    } finally {
+      mock.restoreAll();
+    }
+  });
+
   test('a credential past its expiry is refused, even from the cache', async () => {
     const clock = new ManualClock(1_000);
     const expiring = { ...credential, expiresAt: 2_000 };

@@ -39,18 +39,36 @@ export interface VerifiedCredential {
 /** Reads one credential by hash; returns it only when it is currently usable. Synchronous where the store can be (SQLite). */
 export type CredentialLookup = (hash: string, now: number) => MaybePromise<VerifiedCredential | null>;
 
+/** The same for many hashes in one query: the usable credentials among them, by hash (a hash absent from the map has none). */
+export type CredentialBatchLookup = (hashes: readonly string[], now: number) => MaybePromise<Map<string, VerifiedCredential>>;
+
+/** How long refreshes due wait for others to share their query. Entries due have a tenth of the TTL left. */
+const REFRESH_BATCH_MS = 50;
+
 export class CredentialVerifier {
   private readonly cache: CredentialCache<VerifiedCredential | null>;
   private readonly inFlight = new Map<string, Promise<VerifiedCredential | null>>();
   private readonly isTrusted: () => boolean;
+  /** Per kind with a batch lookup: the hashes due for refresh, and those whose refresh query is under way. */
+  private readonly due = new Map<CredentialKind, Set<string>>();
+  private readonly refreshing = new Set<string>();
+  private refreshTimer: NodeJS.Timeout | undefined;
+  private readonly batchLookups: Partial<Record<CredentialKind, CredentialBatchLookup>>;
 
   constructor(
     private readonly lookups: Partial<Record<CredentialKind, CredentialLookup>>,
     private readonly clock: Clock,
     private readonly metrics: Metrics,
-    options: { cacheSize: number; cacheTtlMs: number; isTrusted?: () => boolean },
+    options: {
+      cacheSize: number;
+      cacheTtlMs: number;
+      isTrusted?: () => boolean;
+      /** Kinds whose refreshes share one query per `REFRESH_BATCH_MS`; the others refresh one by one. */
+      batchLookups?: Partial<Record<CredentialKind, CredentialBatchLookup>>;
+    },
   ) {
     this.isTrusted = options.isTrusted ?? (() => true);
+    this.batchLookups = options.batchLookups ?? {};
     this.cache = new CredentialCache(options.cacheSize, options.cacheTtlMs);
   }
 
@@ -74,7 +92,7 @@ export class CredentialVerifier {
     if (entry !== undefined && (entry.value === null || usableAt(entry.value, now) !== null)) {
       this.metrics.cacheHit.inc();
       // Due for refresh: this request is answered from the entry; the store is asked beside it.
-      if (now >= entry.refreshAt && !this.inFlight.has(hash)) this.refresh(presented, hash, accepted, now);
+      if (now >= entry.refreshAt && !this.inFlight.has(hash) && !this.refreshing.has(hash)) this.refresh(presented, hash, accepted, now);
       const cached = entry.value;
       return cached !== null && accepted.includes(cached.kind) ? cached : null;
     }
@@ -109,14 +127,58 @@ export class CredentialVerifier {
     return created;
   }
 
-  /** Refreshes an entry still in use before it expires; while the store is asked, the entry answers. */
+  /**
+   * Refreshes an entry still in use before it expires; meanwhile the entry answers. A kind with
+   * a batch lookup joins the refreshes due in the next `REFRESH_BATCH_MS`, one query for all.
+   */
   private refresh(presented: string, hash: string, accepted: readonly CredentialKind[], now: number): void {
-    const lookup = this.lookupFor(presented, accepted);
+    const parsed = parseCredential(presented);
+    if (parsed === null || !accepted.includes(parsed.kind)) return;
+    if (this.batchLookups[parsed.kind] !== undefined) {
+      let hashes = this.due.get(parsed.kind);
+      if (hashes === undefined) {
+        hashes = new Set();
+        this.due.set(parsed.kind, hashes);
+      }
+      hashes.add(hash);
+      this.refreshTimer ??= setTimeout(() => this.refreshDue(), REFRESH_BATCH_MS).unref();
+      return;
+    }
+    const lookup = this.lookups[parsed.kind];
     if (lookup === undefined) return;
     this.metrics.cacheRefresh.inc();
     const found = this.lookUpAndCache(hash, lookup, now);
     // A failed refresh leaves the entry to expire; the next miss asks the store again.
     if (found instanceof Promise) found.catch(() => {});
+  }
+
+  /** One query per kind for every refresh due; its answers are stored only if no invalidation came meanwhile. */
+  private refreshDue(): void {
+    this.refreshTimer = undefined;
+    for (const [kind, hashes] of this.due) {
+      const lookup = this.batchLookups[kind];
+      if (lookup === undefined) continue;
+      this.metrics.cacheRefresh.inc(hashes.size);
+      const generation = this.cache.generation;
+      for (const hash of hashes) this.refreshing.add(hash);
+      const done = () => {
+        for (const hash of hashes) this.refreshing.delete(hash);
+      };
+      try {
+        const found = lookup([...hashes], this.clock.now());
+        const apply = (credentials: Map<string, VerifiedCredential>) => {
+          const now = this.clock.now();
+          for (const hash of hashes) this.cache.setIfCurrent(hash, credentials.get(hash) ?? null, generation, now);
+          done();
+        };
+        // A failed refresh leaves its entries to expire; the next miss asks the store again.
+        if (found instanceof Promise) found.then(apply, done);
+        else apply(found);
+      } catch {
+        done();
+      }
+    }
+    this.due.clear();
   }
 
   /** Applies invalidations: the next request with any of these credentials goes to the store. */
