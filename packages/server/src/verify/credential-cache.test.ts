@@ -61,6 +61,18 @@ describe('CredentialVerifier', () => {
     return { calls, lookup };
   }
 
+  /** A verifier with deferred lookups, a TTL of 10 s, and one key cached at time 0. */
+  async function oneKeyCached() {
+    const { calls, lookup } = deferredLookups();
+    const clock = new ManualClock(0);
+    const verifier = new CredentialVerifier({ api_key: lookup }, clock, createMetrics(), { cacheSize: 10, cacheTtlMs: 10_000 });
+    const key = generateApiKey();
+    const first = verifier.verify(key, ['api_key']);
+    calls[0]?.(credential);
+    assert.deepEqual(await first, credential);
+    return { calls, clock, verifier, key };
+  }
+
   test('concurrent misses for one key share a single lookup', async () => {
     const { calls, lookup } = deferredLookups();
     const verifier = new CredentialVerifier({ api_key: lookup }, new ManualClock(), createMetrics(), { cacheSize: 10, cacheTtlMs: 60_000 });
@@ -107,13 +119,7 @@ describe('CredentialVerifier', () => {
   test('a hit due for refresh answers from the entry at once and asks the store once beside it', async () => {
     mock.method(Math, 'random', () => 0); // no jitter: expiry at the TTL, refresh due from 90% of it
     try {
-      const { calls, lookup } = deferredLookups();
-      const clock = new ManualClock(0);
-      const verifier = new CredentialVerifier({ api_key: lookup }, clock, createMetrics(), { cacheSize: 10, cacheTtlMs: 10_000 });
-      const key = generateApiKey();
-      const first = verifier.verify(key, ['api_key']);
-      calls[0]?.(credential);
-      assert.deepEqual(await first, credential);
+      const { calls, clock, verifier, key } = await oneKeyCached();
       clock.advance(8_999);
       assert.deepEqual(verifier.verify(key, ['api_key']), credential, 'not due yet');
       assert.equal(calls.length, 1);
@@ -133,13 +139,7 @@ describe('CredentialVerifier', () => {
   test('a refresh that began before an invalidation stores nothing', async () => {
     mock.method(Math, 'random', () => 0);
     try {
-      const { calls, lookup } = deferredLookups();
-      const clock = new ManualClock(0);
-      const verifier = new CredentialVerifier({ api_key: lookup }, clock, createMetrics(), { cacheSize: 10, cacheTtlMs: 10_000 });
-      const key = generateApiKey();
-      const first = verifier.verify(key, ['api_key']);
-      calls[0]?.(credential);
-      await first;
+      const { calls, clock, verifier, key } = await oneKeyCached();
       clock.advance(9_500);
       assert.deepEqual(verifier.verify(key, ['api_key']), credential);
       verifier.invalidate([hashCredential(key)]);
