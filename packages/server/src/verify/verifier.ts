@@ -49,7 +49,7 @@ export class CredentialVerifier {
   private readonly cache: CredentialCache<VerifiedCredential | null>;
   private readonly inFlight = new Map<string, Promise<VerifiedCredential | null>>();
   private readonly isTrusted: () => boolean;
-  /** Per kind with a batch lookup: the hashes due for refresh, and those whose refresh query is under way. */
+  /** Per kind with a batch lookup, the hashes waiting for the next batch; `refreshing` holds those and the batches' under way. */
   private readonly due = new Map<CredentialKind, Set<string>>();
   private readonly refreshing = new Set<string>();
   private refreshTimer: NodeJS.Timeout | undefined;
@@ -141,6 +141,7 @@ export class CredentialVerifier {
         this.due.set(parsed.kind, hashes);
       }
       hashes.add(hash);
+      this.refreshing.add(hash);
       this.refreshTimer ??= setTimeout(() => this.refreshDue(), REFRESH_BATCH_MS).unref();
       return;
     }
@@ -160,7 +161,6 @@ export class CredentialVerifier {
       if (lookup === undefined) continue;
       this.metrics.cacheRefresh.inc(hashes.size);
       const generation = this.cache.generation;
-      for (const hash of hashes) this.refreshing.add(hash);
       const done = () => {
         for (const hash of hashes) this.refreshing.delete(hash);
       };
