@@ -49,8 +49,8 @@ export class CredentialVerifier {
   private readonly cache: CredentialCache<VerifiedCredential | null>;
   private readonly inFlight = new Map<string, Promise<VerifiedCredential | null>>();
   private readonly isTrusted: () => boolean;
-  /** Per kind with a batch lookup, the hashes waiting for the next batch; `refreshing` holds those and the batches' under way. */
-  private readonly due = new Map<CredentialKind, Set<string>>();
+  /** Per batch lookup, the hashes waiting for its next query; `refreshing` holds those and the queries' under way. */
+  private readonly due = new Map<CredentialBatchLookup, Set<string>>();
   private readonly refreshing = new Set<string>();
   private refreshTimer: NodeJS.Timeout | undefined;
   private readonly batchLookups: Partial<Record<CredentialKind, CredentialBatchLookup>>;
@@ -132,20 +132,21 @@ export class CredentialVerifier {
    * a batch lookup joins the refreshes due in the next `REFRESH_BATCH_MS`, one query for all.
    */
   private refresh(presented: string, hash: string, accepted: readonly CredentialKind[], now: number): void {
-    const parsed = parseCredential(presented);
-    if (parsed === null || !accepted.includes(parsed.kind)) return;
-    if (this.batchLookups[parsed.kind] !== undefined) {
-      let hashes = this.due.get(parsed.kind);
+    const kind = acceptedKind(presented, accepted);
+    if (kind === undefined) return;
+    const batchLookup = this.batchLookups[kind];
+    if (batchLookup !== undefined) {
+      let hashes = this.due.get(batchLookup);
       if (hashes === undefined) {
         hashes = new Set();
-        this.due.set(parsed.kind, hashes);
+        this.due.set(batchLookup, hashes);
       }
       hashes.add(hash);
       this.refreshing.add(hash);
       this.refreshTimer ??= setTimeout(() => this.refreshDue(), REFRESH_BATCH_MS).unref();
       return;
     }
-    const lookup = this.lookups[parsed.kind];
+    const lookup = this.lookups[kind];
     if (lookup === undefined) return;
     this.metrics.cacheRefresh.inc();
     const found = this.lookUpAndCache(hash, lookup, now);
@@ -153,12 +154,10 @@ export class CredentialVerifier {
     if (found instanceof Promise) found.catch(() => {});
   }
 
-  /** One query per kind for every refresh due; its answers are stored only if no invalidation came meanwhile. */
+  /** One query per batch lookup for every refresh due; its answers are stored only if no invalidation came meanwhile. */
   private refreshDue(): void {
     this.refreshTimer = undefined;
-    for (const [kind, hashes] of this.due) {
-      const lookup = this.batchLookups[kind];
-      if (lookup === undefined) continue;
+    for (const [lookup, hashes] of this.due) {
       this.metrics.cacheRefresh.inc(hashes.size);
       const generation = this.cache.generation;
       const done = () => {
@@ -203,9 +202,15 @@ export class CredentialVerifier {
 
   /** The store lookup for a well-formed credential (shape and checksum) of an accepted kind; none for anything else. */
   private lookupFor(presented: string, accepted: readonly CredentialKind[]): CredentialLookup | undefined {
-    const parsed = parseCredential(presented);
-    return parsed !== null && accepted.includes(parsed.kind) ? this.lookups[parsed.kind] : undefined;
+    const kind = acceptedKind(presented, accepted);
+    return kind === undefined ? undefined : this.lookups[kind];
   }
+}
+
+/** The kind of a well-formed credential (shape and checksum) that this surface accepts; undefined for anything else. */
+function acceptedKind(presented: string, accepted: readonly CredentialKind[]): CredentialKind | undefined {
+  const parsed = parseCredential(presented);
+  return parsed !== null && accepted.includes(parsed.kind) ? parsed.kind : undefined;
 }
 
 function usableAt(credential: VerifiedCredential | null, now: number): VerifiedCredential | null {
