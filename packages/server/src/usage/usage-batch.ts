@@ -18,6 +18,7 @@
  * - A crash loses at most the groups of one flush interval.
  */
 import { randomBytes } from 'node:crypto';
+import { setImmediate } from 'node:timers/promises';
 import { storableUserAgent } from '../auth/principal.js';
 import type { Clock } from '../clock.js';
 import type { Metrics } from '../http/metrics.js';
@@ -29,6 +30,8 @@ import type { LastUsedBatch } from './last-used-batch.js';
 export const MINUTE_MS = 60_000;
 /** Beyond this many groups in one flush interval, a credential's groups are found by a string key instead. */
 const LIST_LIMIT = 16;
+/** Credentials handed to the last-used batch in one turn of the event loop (about half a millisecond). */
+export const HANDOVER_CHUNK = 500;
 
 /** What one finished request contributes. Absent IP, user agent and model are ''. */
 export interface UsageSample {
@@ -200,16 +203,25 @@ export class UsageBatch {
 
   /**
    * Takes every pending group (the index starts over with the batch) and writes them. Each API
-   * key's newest use goes to the last-used batch first, which the flush job writes next.
+   * key's newest use goes to the last-used batch beside the writing, in turns of
+   * `HANDOVER_CHUNK` credentials, so that a flush never holds the event loop for one pass
+   * over every credential used in the interval; the flush job writes last-used next.
    */
-  flush(): Promise<void> {
-    for (const [credentialId, { latest, latestAt }] of this.byCredential) {
+  async flush(): Promise<void> {
+    const taken = this.byCredential;
+    this.byCredential = new Map();
+    const [written] = await Promise.allSettled([this.batch.flush(), this.handOverLastUses(taken)]);
+    if (written.status === 'rejected') throw written.reason;
+  }
+
+  private async handOverLastUses(taken: Map<string, CredentialGroups>): Promise<void> {
+    let handed = 0;
+    for (const [credentialId, { latest, latestAt }] of taken) {
       if (latest.kind === 'api_key') {
         // Absent IP and user agent are '' in a group and null in last-used.
         this.lastUsed.record('api_keys', credentialId, { at: latestAt, ip: latest.ip || null, userAgent: latest.userAgent || null });
       }
+      if (++handed % HANDOVER_CHUNK === 0) await setImmediate();
     }
-    this.byCredential = new Map();
-    return this.batch.flush();
   }
 }

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { UsageJob } from '../store/write-jobs.js';
 import { ManualClock, startTestServer, type TestServer } from '../test-support/server.js';
+import { HANDOVER_CHUNK } from './usage-batch.js';
 
 describe('usage recording: per-minute request groups', () => {
   let t: TestServer;
@@ -100,6 +101,21 @@ describe('usage recording: per-minute request groups', () => {
     assert.equal(await flushed('client-b/2.0'), 1, 'a minute later, written again');
     const stored = (await owner.get(`/api/v1/keys/${id}`)).body;
     assert.deepEqual([stored.last_used_at, stored.last_used_user_agent], [new Date(lastAt).toISOString(), 'client-b/2.0']);
+  });
+
+  test('a flush hands every used key over to last-used, even more keys than one turn of the event loop takes', async () => {
+    const owner = t.client();
+    await owner.signup();
+    const keys = [];
+    for (let i = 0; i <= HANDOVER_CHUNK; i++) keys.push(await owner.createKey(`turn ${i}`));
+    const app = t.client();
+    for (const { key } of keys) assert.equal((await app.get('/v1/models', { headers: { 'x-api-key': key } })).status, 200);
+    const handed = async () => Number(/^batch_flush_size_sum\{batch="last_used"\} (\d+)$/m.exec((await t.client().get('/metrics')).text)?.[1] ?? 0);
+    const before = await handed();
+    await t.server.flushBatches();
+    assert.equal((await handed()) - before, keys.length, 'one last use per key, in the flush that took their groups');
+    const last = (await owner.get(`/api/v1/keys/${keys.at(-1)?.id}`)).body;
+    assert.equal(last.last_used_at, new Date(clock.now()).toISOString());
   });
 
   test('a usage job applied twice (a retry after a lost acknowledgement) counts once', async () => {
