@@ -14,7 +14,9 @@
  *   wrk's core, off the server's).
  * - wrk -t1 -c50 -d10s, a key chosen at random from the 10,000 for every request, each key
  *   always with the same one of three User-Agents; server and baseline pinned to core 0, wrk
- *   to core 1 (taskset). A baseline round, then 5 rounds of server then baseline, each
+ *   to core 1 (taskset). First the keys' first use on the server (uncounted: every key once,
+ *   then random ones, 2 s; the flush after it writes every key's first last use, which a key
+ *   does once in its life, and would otherwise fall in round 1). A baseline round, then 5 rounds of server then baseline, each
  *   measured run after an uncounted 2 s warm-up that uses every key once, then random ones. Each server round is compared with the
  *   baseline runs just before and just after it (the mean of their req/s and of their p99):
  *   these machines' speed drifts by tens of percent over a minute, and a bracket cancels a steady
@@ -308,14 +310,21 @@ async function main() {
       `\nload: a baseline run, then ${ROUNDS} rounds of server then baseline, each ${WARMUP_SECONDS} s warm-up (not counted) + ${SECONDS} s measured; ` +
         'each server round against the mean of the baseline runs before and after it',
     );
-    await settle(server);
+    // Every key's first use ever, uncounted: the flush after it rewrites all 10,000 key rows with a
+    // last use, a one-off a key pays once in its life, which would otherwise land in round 1.
+    const firstUse = await load(server, keysFile, WARMUP_SECONDS, true);
+    let wrkCompleted = firstUse.requests;
+    let wrkRuns = 1;
+    const firstUseSettledMs = await settle(server);
+    out(
+      `  first use: every key once, then random keys for ${WARMUP_SECONDS} s on the server (not counted): ${firstUse.requests} requests, non-2xx ${firstUse.non2xx}; ` +
+        `the server was given ${(firstUseSettledMs / 1000).toFixed(1)} s to flush its batches and go idle`,
+    );
     const baselineRuns = [await measure(baseline, keysFile)];
     out(
       `  round 0 baseline ${baselineRuns[0].rps.toFixed(0).padStart(6)} req/s  (${cpuOf(baselineRuns[0])}; non-2xx ${baselineRuns[0].non2xx}, timeouts ${baselineRuns[0].timeouts})`,
     );
     const rounds = [];
-    let wrkCompleted = 0;
-    let wrkRuns = 0;
     for (let n = 1; n <= ROUNDS; n++) {
       const before = await scrape(server.url);
       const s = await measure(server, keysFile);
@@ -353,6 +362,8 @@ async function main() {
       });
     }
     await stopProcess(baseline);
+    if (firstUse.non2xx > 0) failures.push(`first use: the server answered ${firstUse.non2xx} requests with valid keys with a non-2xx status`);
+    if (firstUse.socketErrors > 0) failures.push(`first use: ${firstUse.socketErrors} socket errors (connect/read/write) against the server`);
     for (const [name, runs] of [
       ['server', rounds.map((r) => r.server)],
       ['baseline', baselineRuns],
@@ -534,6 +545,12 @@ async function main() {
         p99_factor: round(r.p99Factor, 2),
         ratio_against_following_baseline: round(r.ratioAfterOnly, 3),
       })),
+      server_first_use: {
+        requests: firstUse.requests,
+        non_2xx: firstUse.non2xx,
+        socket_errors: firstUse.socketErrors,
+        settled_ms: Math.round(firstUseSettledMs),
+      },
       baseline_round_0: side(baselineRuns[0]),
       median: {
         server_rps: Math.round(medians.server),
