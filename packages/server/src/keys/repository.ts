@@ -93,4 +93,5 @@ const verifiedKey = (row: { id: string; account_id: string; revoked_at: number |
   accountId: row.account_id,
   expiresAt: row.revoked_at,
   scopes: [],
+  usageNote: null,
 });

@@ -79,6 +79,13 @@ export function tokenLookup(store: Pick<Store, 'db' | 'read'>, onRotatedOutUse: 
         }
         return null;
       }
-      return { kind: 'personal_access_token', credentialId: row.id, accountId: row.account_id, expiresAt: end, scopes: scopesOf(row) };
+      return {
+        kind: 'personal_access_token',
+        credentialId: row.id,
+        accountId: row.account_id,
+        expiresAt: end,
+        scopes: scopesOf(row),
+        usageNote: null,
+      };
     });
 }

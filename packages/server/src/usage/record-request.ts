@@ -27,9 +27,7 @@ export function usageSampleOf(request: FastifyRequest, status: number, route: st
   const userAgent = request.headers['user-agent'];
   return {
     at: now,
-    accountId: credential.accountId,
-    kind: credential.kind,
-    credentialId: credential.credentialId,
+    credential,
     ip: request.ip ?? '',
     // As sent: the batch masks it before keeping it, and only when no group already holds it.
     userAgent: typeof userAgent === 'string' ? userAgent : '',

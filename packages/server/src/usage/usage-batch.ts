@@ -25,6 +25,7 @@ import type { Metrics } from '../http/metrics.js';
 import { Batch } from '../jobs/batch.js';
 import type { UsageColumns, UsageJob } from '../store/write-jobs.js';
 import type { Writer } from '../store/writer.js';
+import type { VerifiedCredential } from '../verify/verifier.js';
 import type { LastUsedBatch } from './last-used-batch.js';
 
 export const MINUTE_MS = 60_000;
@@ -36,9 +37,8 @@ export const HANDOVER_CHUNK = 500;
 /** What one finished request contributes. Absent IP, user agent and model are ''. */
 export interface UsageSample {
   at: number;
-  accountId: string;
-  kind: string;
-  credentialId: string;
+  /** Who: the account and credential, as the verify cache hands them to every request of the credential. */
+  credential: VerifiedCredential;
   ip: string;
   /** As sent: the batch keeps it only masked (`storableUserAgent`). */
   userAgent: string;
@@ -51,9 +51,12 @@ export interface UsageSample {
   chargeNanos: number;
 }
 
-/** One group: the minute and the request's shape (every dimension of a sample), with its sums. */
-interface Group extends Pick<UsageSample, 'accountId' | 'kind' | 'credentialId' | 'ip' | 'userAgent' | 'method' | 'route' | 'status' | 'model'> {
+/** One group: the minute, the credential and the request's shape (every dimension of a sample), with its sums. */
+interface Group extends Pick<UsageSample, 'ip' | 'userAgent' | 'method' | 'route' | 'status' | 'model'> {
   minute: number;
+  accountId: string;
+  kind: string;
+  credentialId: string;
   requests: number;
   errors: number;
   predictions: number;
@@ -102,11 +105,12 @@ function columnsOf(groups: Group[]): UsageColumns {
   return c;
 }
 
-/** One credential's pending groups (a list while few, then by key) and its newest sample. */
+/** One credential's pending groups (a list while few, then by key) and its newest sample, in one flush interval. */
 interface CredentialGroups {
   groups: Group[] | Map<string, Group>;
   latest: Group;
   latestAt: number;
+  interval: number;
 }
 
 type Shape = Pick<Group, 'minute' | 'ip' | 'userAgent' | 'method' | 'route' | 'status' | 'model'>;
@@ -132,8 +136,10 @@ function findGroup(groups: Group[] | Map<string, Group>, minute: number, s: Usag
 export class UsageBatch {
   readonly name = 'usage';
   readonly batch: Batch<Group, UsageJob>;
-  /** The pending groups by credential; replaced whenever the batch's pending records are taken. */
+  /** The pending groups by credential id; replaced whenever the batch's pending records are taken. */
   private byCredential = new Map<string, CredentialGroups>();
+  /** Counts the replacements of `byCredential`: a credential's note of its groups holds only for its interval. */
+  private interval = 0;
   private groupSequence = 0;
   /** This process's ledger ids: a random tag and a counter, unique across instances and restarts. */
   private readonly ledgerTag = randomBytes(9).toString('base64url');
@@ -157,20 +163,42 @@ export class UsageBatch {
     );
   }
 
+  /**
+   * The pending groups of `credential` in this interval. The verify cache hands every request of a
+   * credential the same object, so its note answers without a lookup by id (10,000 busy keys
+   * make that lookup a cache miss or two on every request); a note from an earlier interval is
+   * ignored, and an object new to this interval (a refreshed cache entry) is noted on first use.
+   */
+  private groupsOf(credential: VerifiedCredential): CredentialGroups | undefined {
+    // Only this batch writes notes, and the credential objects of one server reach only its batch.
+    const noted = credential.usageNote as CredentialGroups | null;
+    if (noted !== null && noted.interval === this.interval) return noted;
+    const entry = this.byCredential.get(credential.credentialId);
+    if (entry !== undefined) credential.usageNote = entry;
+    return entry;
+  }
+
   record(s: UsageSample): void {
     const minute = s.at - (s.at % MINUTE_MS);
-    const entry = this.byCredential.get(s.credentialId);
+    const { credential } = s;
+    const entry = this.groupsOf(credential);
     // Groups hold the masked user agent. One equal to the agent as sent is that agent masked
     // (masking changes only what holds a credential), so the common case masks nothing.
-    let group = entry === undefined ? undefined : findGroup(entry.groups, minute, s, s.userAgent);
+    // Most requests of a credential have the shape of its latest: that group is tried first.
+    let group =
+      entry === undefined
+        ? undefined
+        : sameShape(entry.latest, minute, s, s.userAgent)
+          ? entry.latest
+          : findGroup(entry.groups, minute, s, s.userAgent);
     const userAgent = group === undefined ? storableUserAgent(s.userAgent) : s.userAgent;
     if (group === undefined && entry !== undefined && userAgent !== s.userAgent) group = findGroup(entry.groups, minute, s, userAgent);
     if (group === undefined) {
       group = {
         minute,
-        accountId: s.accountId,
-        kind: s.kind,
-        credentialId: s.credentialId,
+        accountId: credential.accountId,
+        kind: credential.kind,
+        credentialId: credential.credentialId,
         ip: s.ip,
         userAgent,
         method: s.method,
@@ -185,8 +213,11 @@ export class UsageBatch {
         chargeNanos: 0,
       };
       if (!this.batch.set(String(++this.groupSequence), group)) return;
-      if (entry === undefined) this.byCredential.set(s.credentialId, { groups: [group], latest: group, latestAt: s.at });
-      else if (!Array.isArray(entry.groups)) entry.groups.set(keyOf(group), group);
+      if (entry === undefined) {
+        const created: CredentialGroups = { groups: [group], latest: group, latestAt: s.at, interval: this.interval };
+        this.byCredential.set(credential.credentialId, created);
+        credential.usageNote = created;
+      } else if (!Array.isArray(entry.groups)) entry.groups.set(keyOf(group), group);
       else if (entry.groups.push(group) > LIST_LIMIT) entry.groups = new Map(entry.groups.map((g) => [keyOf(g), g]));
     }
     if (entry !== undefined && s.at >= entry.latestAt) {
@@ -210,6 +241,7 @@ export class UsageBatch {
   async flush(): Promise<void> {
     const taken = this.byCredential;
     this.byCredential = new Map();
+    this.interval++;
     const [written] = await Promise.allSettled([this.batch.flush(), this.handOverLastUses(taken)]);
     if (written.status === 'rejected') throw written.reason;
   }

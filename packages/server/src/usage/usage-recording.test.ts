@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { UsageJob } from '../store/write-jobs.js';
 import { ManualClock, startTestServer, type TestServer } from '../test-support/server.js';
-import { HANDOVER_CHUNK } from './usage-batch.js';
+import type { VerifiedCredential } from '../verify/verifier.js';
+import { HANDOVER_CHUNK, type UsageSample } from './usage-batch.js';
 
 describe('usage recording: per-minute request groups', () => {
   let t: TestServer;
@@ -168,23 +169,13 @@ describe('usage recording: per-minute request groups', () => {
     const { account } = await owner.signup();
     const { id } = await owner.createKey();
     const at = Date.UTC(2026, 0, 1, 10, 0, 5);
+    const credential = apiKey(account.id, id);
     // 40 user agents (past the point where a credential's groups are found by key), 3 requests each, interleaved.
     for (let round = 0; round < 3; round++) {
       for (let ua = 0; ua < 40; ua++) {
         t.server.ctx.usage.record({
-          at: at + round,
-          accountId: account.id,
-          kind: 'api_key',
-          credentialId: id,
-          ip: '192.0.2.7',
-          userAgent: `agent/${ua}`,
-          method: 'GET',
-          route: '/v1/models',
-          status: 200,
-          model: '',
-          prediction: false,
+          ...sample(credential, at + round, `agent/${ua}`),
           latencyUs: 100 * (round + 1),
-          chargeNanos: 0,
         });
       }
     }
@@ -193,4 +184,51 @@ describe('usage recording: per-minute request groups', () => {
     assert.equal(groups.length, 40);
     for (const g of groups) assert.deepEqual([g.requests, g.latency_sum_us, g.latency_max_us].map(Number), [3, 600, 300], g.user_agent);
   });
+
+  test("a credential's groups are found through its note only within one flush interval, and a new object of it joins them", async () => {
+    const owner = t.client();
+    const { account } = await owner.signup();
+    const { id } = await owner.createKey();
+    const at = Date.UTC(2026, 0, 1, 10, 1, 5);
+    const first = apiKey(account.id, id);
+    t.server.ctx.usage.record(sample(first, at, 'agent/1'));
+    assert.notEqual(first.usageNote, null, 'noted on first use');
+    // The verify cache refreshed its entry: a new object for the same credential, same interval.
+    const refreshed = apiKey(account.id, id);
+    t.server.ctx.usage.record(sample(refreshed, at + 1, 'agent/1'));
+    assert.equal(refreshed.usageNote, first.usageNote, 'found by id, then noted');
+    await t.server.flushBatches();
+    // The old object's note is from the flushed interval: its next request starts a new group.
+    t.server.ctx.usage.record(sample(first, at + 2, 'agent/1'));
+    assert.notEqual(first.usageNote, refreshed.usageNote);
+    t.server.ctx.usage.record(sample(refreshed, at + 3, 'agent/1'));
+    assert.equal(refreshed.usageNote, first.usageNote);
+    await t.server.flushBatches();
+    const groups = await t.server.ctx.store.db.selectFrom('usage_minutes').selectAll().where('credential_id', '=', id).execute();
+    assert.deepEqual(
+      groups.map((g) => Number(g.requests)),
+      [4],
+      'one group, every request counted once',
+    );
+  });
 });
+
+function apiKey(accountId: string, credentialId: string): VerifiedCredential {
+  return { kind: 'api_key', credentialId, accountId, expiresAt: null, scopes: [], usageNote: null };
+}
+
+function sample(credential: VerifiedCredential, at: number, userAgent: string): UsageSample {
+  return {
+    at,
+    credential,
+    ip: '192.0.2.7',
+    userAgent,
+    method: 'GET',
+    route: '/v1/models',
+    status: 200,
+    model: '',
+    prediction: false,
+    latencyUs: 100,
+    chargeNanos: 0,
+  };
+}

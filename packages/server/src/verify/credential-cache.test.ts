@@ -53,7 +53,14 @@ describe('CredentialCache', () => {
 });
 
 describe('CredentialVerifier', () => {
-  const credential: VerifiedCredential = { kind: 'api_key', credentialId: 'key_1', accountId: 'acct_1', expiresAt: null, scopes: [] };
+  const credential: VerifiedCredential = {
+    kind: 'api_key',
+    credentialId: 'key_1',
+    accountId: 'acct_1',
+    expiresAt: null,
+    scopes: [],
+    usageNote: null,
+  };
 
   function deferredLookups() {
     const calls: Array<(value: VerifiedCredential | null) => void> = [];

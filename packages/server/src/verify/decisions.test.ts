@@ -3,13 +3,14 @@ import { describe, test } from 'node:test';
 import { INVALID, verificationOf } from './decisions.js';
 import type { VerifiedCredential } from './verifier.js';
 
-const key: VerifiedCredential = { kind: 'api_key', credentialId: 'key_1', accountId: 'acc_1', expiresAt: null, scopes: [] };
+const key: VerifiedCredential = { kind: 'api_key', credentialId: 'key_1', accountId: 'acc_1', expiresAt: null, scopes: [], usageNote: null };
 const token: VerifiedCredential = {
   kind: 'personal_access_token',
   credentialId: 'tok_1',
   accountId: 'acc_1',
   expiresAt: Date.UTC(2030, 0, 1),
   scopes: ['keys.read', 'inference'],
+  usageNote: null,
 };
 
 describe('verificationOf', () => {

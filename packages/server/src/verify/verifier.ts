@@ -34,6 +34,13 @@ export interface VerifiedCredential {
   expiresAt: number | null;
   /** A token's scopes; empty for an API key. */
   scopes: readonly string[];
+  /**
+   * The usage batch's note of where this credential's pending usage groups are (see
+   * usage-batch.ts): every request of a credential gets this same object from the cache, so
+   * recording one needs no lookup by id. Not part of the answer: null when made, and only
+   * trusted by the batch while it is from the batch's current flush interval.
+   */
+  usageNote: object | null;
 }
 
 /** Reads one credential by hash; returns it only when it is currently usable. Synchronous where the store can be (SQLite). */
