@@ -165,11 +165,9 @@ describe('usage recording: per-minute request groups', () => {
   });
 
   test('a credential with many request shapes in one interval still gets one group per shape', async () => {
-    const owner = t.client();
-    const { account } = await owner.signup();
-    const { id } = await owner.createKey();
+    const credential = await newApiKey(t);
+    const id = credential.credentialId;
     const at = Date.UTC(2026, 0, 1, 10, 0, 5);
-    const credential = apiKey(account.id, id);
     // 40 user agents (past the point where a credential's groups are found by key), 3 requests each, interleaved.
     for (let round = 0; round < 3; round++) {
       for (let ua = 0; ua < 40; ua++) {
@@ -186,15 +184,13 @@ describe('usage recording: per-minute request groups', () => {
   });
 
   test("a credential's groups are found through its note only within one flush interval, and a new object of it joins them", async () => {
-    const owner = t.client();
-    const { account } = await owner.signup();
-    const { id } = await owner.createKey();
+    const first = await newApiKey(t);
+    const id = first.credentialId;
     const at = Date.UTC(2026, 0, 1, 10, 1, 5);
-    const first = apiKey(account.id, id);
     t.server.ctx.usage.record(sample(first, at, 'agent/1'));
     assert.notEqual(first.usageNote, null, 'noted on first use');
     // The verify cache refreshed its entry: a new object for the same credential, same interval.
-    const refreshed = apiKey(account.id, id);
+    const refreshed = apiKey(first.accountId, id);
     t.server.ctx.usage.record(sample(refreshed, at + 1, 'agent/1'));
     assert.equal(refreshed.usageNote, first.usageNote, 'found by id, then noted');
     await t.server.flushBatches();
@@ -212,6 +208,14 @@ describe('usage recording: per-minute request groups', () => {
     );
   });
 });
+
+/** A new account's new key, as the verify cache hands it to every request of the key. */
+async function newApiKey(t: TestServer): Promise<VerifiedCredential> {
+  const owner = t.client();
+  const { account } = await owner.signup();
+  const { id } = await owner.createKey();
+  return apiKey(account.id, id);
+}
 
 function apiKey(accountId: string, credentialId: string): VerifiedCredential {
   return { kind: 'api_key', credentialId, accountId, expiresAt: null, scopes: [], usageNote: null };
