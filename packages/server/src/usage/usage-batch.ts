@@ -3,9 +3,10 @@
  * group per (minute, credential, IP, user agent, method, route, status, model) holding the
  * count, errors, predictions, latency sum and maximum, and charge. The schedule's flush
  * upserts the groups (see store/write-jobs.ts), so a million requests of one shape in one
- * minute cost one row. Recording a request costs a Map lookup by credential id (a string
- * the verify cache already holds, its hash computed once) and a comparison with that
- * credential's few groups; no key string is built unless a credential has many groups.
+ * minute cost one row. Recording a request follows the note its verified credential carries
+ * to that credential's groups of the current flush interval (no lookup by id, see `groupsOf`)
+ * and compares the request with the credential's latest group, then its few others; no key
+ * string is built unless a credential has many groups.
  *
  * An API key is only ever used on /v1, so every finished use of one is a sample here: its
  * last use (time, IP, user agent) is the newest sample's, handed to the last-used batch when
@@ -13,6 +14,8 @@
  *
  * Invariants:
  * - `record` never touches the database.
+ * - A credential's note is trusted only in the flush interval it was made in: groups taken by
+ *   a flush are never added to again.
  * - Each job carries a ledger id made when it is built; the writer applies a ledger id at
  *   most once, so a job retried after a lost acknowledgement counts once.
  * - A crash loses at most the groups of one flush interval.
