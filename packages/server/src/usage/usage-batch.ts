@@ -6,7 +6,8 @@
  * minute cost one row. Recording a request follows the note its verified credential carries
  * to that credential's groups of the current flush interval (no lookup by id, see `groupsOf`)
  * and compares the request with the credential's latest group, then its few others; no key
- * string is built unless a credential has many groups.
+ * string is built unless a credential has many groups. A flush writes the groups in the order
+ * of their ids (`usageGroupPlace`), so each job rewrites a few neighbouring pages.
  *
  * An API key is only ever used on /v1, so every finished use of one is a sample here: its
  * last use (time, IP, user agent) is the newest sample's, handed to the last-used batch when
@@ -26,7 +27,7 @@ import { storableUserAgent } from '../auth/principal.js';
 import type { Clock } from '../clock.js';
 import type { Metrics } from '../http/metrics.js';
 import { Batch } from '../jobs/batch.js';
-import type { UsageColumns, UsageJob } from '../store/write-jobs.js';
+import { type UsageColumns, type UsageJob, usageGroupPlace } from '../store/write-jobs.js';
 import type { Writer } from '../store/writer.js';
 import type { VerifiedCredential } from '../verify/verifier.js';
 import type { LastUsedBatch } from './last-used-batch.js';
@@ -66,6 +67,22 @@ interface Group extends Pick<UsageSample, 'ip' | 'userAgent' | 'method' | 'route
   latencySumUs: number;
   latencyMaxUs: number;
   chargeNanos: number;
+  /** Where its id sorts (`usageGroupPlace`), made once with the group. */
+  place: string;
+}
+
+/**
+ * Groups in the order of their places, so that each job's rows are neighbours in the table. A
+ * bucketing, linear in the groups (a flush's main-thread step); the writer sorts each job by id.
+ */
+function inWriteOrder(groups: Group[]): Group[] {
+  const byPlace = new Map<string, Group[]>();
+  for (const g of groups) {
+    const run = byPlace.get(g.place);
+    if (run === undefined) byPlace.set(g.place, [g]);
+    else run.push(g);
+  }
+  return [...byPlace].sort(([a], [b]) => (a < b ? -1 : 1)).flatMap(([, run]) => run);
 }
 
 function columnsOf(groups: Group[]): UsageColumns {
@@ -161,6 +178,7 @@ export class UsageBatch {
         toJob: (groups) => ({ op: 'usage', ledgerId: `${this.ledgerTag}.${++this.ledgerSequence}`, appliedAt: clock.now(), rows: columnsOf(groups) }),
         write: (job) => writer.apply(job),
         sizeOf: (job) => job.rows.minute.length,
+        order: inWriteOrder,
       },
       metrics,
     );
@@ -214,6 +232,7 @@ export class UsageBatch {
         latencySumUs: 0,
         latencyMaxUs: 0,
         chargeNanos: 0,
+        place: usageGroupPlace(minute, credential.credentialId),
       };
       if (!this.batch.set(String(++this.groupSequence), group)) return;
       if (entry === undefined) {
