@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startTestServer, type TestServer } from '../test-support/server.js';
+import { inWriteOrder } from '../usage/usage-batch.js';
 import { parseDatabaseUrl } from './database-url.js';
 import { type UsageColumns, type UsageJob, usageGroupId, usageGroupPlace } from './write-jobs.js';
 import { openWriteBackend } from './writer.js';
@@ -39,6 +40,19 @@ describe('usage group ids', () => {
     assert.ok(ids(MINUTE, 'key_z') < ids(MINUTE + 60_000, 'key_a'), 'every group of a minute sorts before the next minute');
     assert.equal(ids(MINUTE, 'key_a'), ids(MINUTE, 'key_a'), 'a group is named the same way every time');
     assert.notEqual(ids(MINUTE, 'key_xa'), ids(MINUTE, 'key_ya'), 'two credentials of one place are two groups');
+  });
+
+  test("a flush's order on the main thread is the ids' order, without building them", () => {
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+    const groups = Array.from({ length: 2000 }, (_, i) => ({
+      minute: MINUTE + ((i * 7) % 3) * 60_000,
+      credentialId: `key_${alphabet[(i * 31) % 62]}${alphabet[(i * 7919) % 62]}`,
+    }));
+    const ordered = inWriteOrder(groups);
+    assert.equal(ordered.length, groups.length);
+    assert.deepEqual(new Set(ordered), new Set(groups));
+    const places = ordered.map((g) => usageGroupPlace(g.minute, g.credentialId));
+    assert.deepEqual(places, [...places].sort());
   });
 });
 

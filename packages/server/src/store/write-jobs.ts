@@ -108,7 +108,11 @@ export interface WriteBackend {
  * flush upserting 10,000 busy groups cost the writer about 40 ms of CPU this way against
  * about 115 ms in arrival order, and a third of the wall time.
  */
-export const usageGroupPlace = (minute: number, credentialId: string): string => `${minute.toString(36).padStart(9, '0')}.${credentialId.slice(-1)}`;
+export const usageGroupPlace = (minute: number, credentialId: string): string =>
+  `${minute.toString(36).padStart(9, '0')}.${String.fromCharCode(placeCode(credentialId))}`;
+
+/** The character of a credential id that places its groups within their minute, as a code: ids order by it. */
+export const placeCode = (credentialId: string): number => credentialId.charCodeAt(credentialId.length - 1);
 
 /**
  * A group's primary key: its place, then a digest of the minute and every dimension, so every

@@ -7,7 +7,7 @@
  * to that credential's groups of the current flush interval (no lookup by id, see `groupsOf`)
  * and compares the request with the credential's latest group, then its few others; no key
  * string is built unless a credential has many groups. A flush writes the groups in the order
- * of their ids (`usageGroupPlace`), so each job rewrites a few neighbouring pages.
+ * of their ids (see `inWriteOrder`), so each job rewrites a few neighbouring pages.
  *
  * An API key is only ever used on /v1, so every finished use of one is a sample here: its
  * last use (time, IP, user agent) is the newest sample's, handed to the last-used batch when
@@ -27,7 +27,7 @@ import { storableUserAgent } from '../auth/principal.js';
 import type { Clock } from '../clock.js';
 import type { Metrics } from '../http/metrics.js';
 import { Batch } from '../jobs/batch.js';
-import { type UsageColumns, type UsageJob, usageGroupPlace } from '../store/write-jobs.js';
+import { placeCode, type UsageColumns, type UsageJob } from '../store/write-jobs.js';
 import type { Writer } from '../store/writer.js';
 import type { VerifiedCredential } from '../verify/verifier.js';
 import type { LastUsedBatch } from './last-used-batch.js';
@@ -67,22 +67,33 @@ interface Group extends Pick<UsageSample, 'ip' | 'userAgent' | 'method' | 'route
   latencySumUs: number;
   latencyMaxUs: number;
   chargeNanos: number;
-  /** Where its id sorts (`usageGroupPlace`), made once with the group. */
-  place: string;
 }
 
 /**
- * Groups in the order of their places, so that each job's rows are neighbours in the table. A
- * bucketing, linear in the groups (a flush's main-thread step); the writer sorts each job by id.
+ * Groups in the order of their ids' places (`usageGroupPlace`: the minute, then `placeCode`),
+ * so that each job's rows are neighbours in the table; the writer sorts each job by id. A
+ * counting sort, linear in the groups and with no string built: it is a synchronous step of
+ * the flush on the main thread (about 0.3 ms for 10,000 groups; a Map by place string took 1.3–4.6).
  */
-function inWriteOrder(groups: Group[]): Group[] {
-  const byPlace = new Map<string, Group[]>();
+export function inWriteOrder<G extends Pick<Group, 'minute' | 'credentialId'>>(groups: G[]): G[] {
+  // Runs by minute (one or two in a flush), then by place code (an array index).
+  const minutes = new Map<number, G[][]>();
   for (const g of groups) {
-    const run = byPlace.get(g.place);
-    if (run === undefined) byPlace.set(g.place, [g]);
+    let runs = minutes.get(g.minute);
+    if (runs === undefined) {
+      runs = [];
+      minutes.set(g.minute, runs);
+    }
+    const code = placeCode(g.credentialId);
+    const run = runs[code];
+    if (run === undefined) runs[code] = [g];
     else run.push(g);
   }
-  return [...byPlace].sort(([a], [b]) => (a < b ? -1 : 1)).flatMap(([, run]) => run);
+  const ordered: G[] = [];
+  for (const minute of [...minutes.keys()].sort((a, b) => a - b)) {
+    for (const run of minutes.get(minute) ?? []) if (run !== undefined) for (const g of run) ordered.push(g);
+  }
+  return ordered;
 }
 
 function columnsOf(groups: Group[]): UsageColumns {
@@ -232,7 +243,6 @@ export class UsageBatch {
         latencySumUs: 0,
         latencyMaxUs: 0,
         chargeNanos: 0,
-        place: usageGroupPlace(minute, credential.credentialId),
       };
       if (!this.batch.set(String(++this.groupSequence), group)) return;
       if (entry === undefined) {
