@@ -125,7 +125,7 @@ async function startOn(store: Store, opened: Array<() => Promise<void>>, config:
   opened.push(() => invalidations.stop());
   await invalidations.start();
   const lastUsed = new LastUsedBatch(store.writer, metrics);
-  const usage = new UsageBatch(store.writer, clock, metrics, lastUsed);
+  const usage = new UsageBatch(store.writer, clock, metrics, lastUsed, store.dialect);
   // Usage first: taking its groups hands the API keys' last uses to the last-used batch.
   const flushBatches = flushJob([usage, lastUsed.batch, securityEvents.batch], metrics.stalls, logger);
   const schedule = new Schedule(

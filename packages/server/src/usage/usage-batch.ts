@@ -6,8 +6,8 @@
  * minute cost one row. Recording a request follows the note its verified credential carries
  * to that credential's groups of the current flush interval (no lookup by id, see `groupsOf`)
  * and compares the request with the credential's latest group, then its few others; no key
- * string is built unless a credential has many groups. A flush writes the groups in the order
- * of their ids (see `inWriteOrder`), so each job rewrites a few neighbouring pages.
+ * string is built unless a credential has many groups. On SQLite a flush writes the groups in
+ * the order of their ids (see `inWriteOrder`), so each job rewrites a few neighbouring pages.
  *
  * An API key is only ever used on /v1, so every finished use of one is a sample here: its
  * last use (time, IP, user agent) is the newest sample's, handed to the last-used batch when
@@ -27,7 +27,8 @@ import { storableUserAgent } from '../auth/principal.js';
 import type { Clock } from '../clock.js';
 import type { Metrics } from '../http/metrics.js';
 import { Batch } from '../jobs/batch.js';
-import { placeCode, type UsageColumns, type UsageJob } from '../store/write-jobs.js';
+import type { DatabaseTarget } from '../store/database-url.js';
+import { ordersUsageByPlace, placeCode, type UsageColumns, type UsageJob } from '../store/write-jobs.js';
 import type { Writer } from '../store/writer.js';
 import type { VerifiedCredential } from '../verify/verifier.js';
 import type { LastUsedBatch } from './last-used-batch.js';
@@ -181,6 +182,7 @@ export class UsageBatch {
     clock: Clock,
     metrics: Metrics,
     private readonly lastUsed: LastUsedBatch,
+    dialect: DatabaseTarget['dialect'],
   ) {
     this.batch = new Batch(
       {
@@ -189,7 +191,7 @@ export class UsageBatch {
         toJob: (groups) => ({ op: 'usage', ledgerId: `${this.ledgerTag}.${++this.ledgerSequence}`, appliedAt: clock.now(), rows: columnsOf(groups) }),
         write: (job) => writer.apply(job),
         sizeOf: (job) => job.rows.minute.length,
-        order: inWriteOrder,
+        ...(ordersUsageByPlace(dialect) ? { order: inWriteOrder } : {}),
       },
       metrics,
     );
