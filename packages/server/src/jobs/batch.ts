@@ -24,8 +24,12 @@ export interface BatchSpec<R, J> {
   write(job: J): Promise<number>;
   /** Records in a job, for the bounds and metrics. */
   sizeOf(job: J): number;
-  /** The order a flush writes its records in (on the main thread: keep it linear); as recorded without it. */
-  order?(records: R[]): R[];
+  /**
+   * Takes the pending records in the order a flush writes them, from an owner that keeps them
+   * so as it sets them (the very records set and not dropped); as recorded without it. Called
+   * on the main thread when a flush takes its records.
+   */
+  takeInWriteOrder?(): R[];
   rowsPerJob: number;
   maxPending?: number;
   maxRetainedRows?: number;
@@ -80,11 +84,10 @@ export class Batch<R, J> {
     const jobs: J[] = this.failed;
     this.failed = [];
     const taking = performance.now();
-    const recorded = [...this.pending.values()];
-    const records = this.spec.order?.(recorded) ?? recorded;
+    const records = this.spec.takeInWriteOrder?.() ?? [...this.pending.values()];
     this.pending = new Map();
     if (jobs.length === 0 && records.length === 0) return;
-    // Taking and ordering the records is the flush's first synchronous step.
+    // Taking the records is the flush's first synchronous step.
     this.stalls.step(performance.now() - taking);
     const { rowsPerJob } = this.spec;
     let built = 0;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startTestServer, type TestServer } from '../test-support/server.js';
-import { inWriteOrder } from '../usage/usage-batch.js';
+import { PlaceRuns } from '../usage/usage-batch.js';
 import { parseDatabaseUrl } from './database-url.js';
 import { type UsageColumns, type UsageJob, usageGroupId, usageGroupPlace } from './write-jobs.js';
 import { openWriteBackend } from './writer.js';
@@ -42,13 +42,16 @@ describe('usage group ids', () => {
     assert.notEqual(ids(MINUTE, 'key_xa'), ids(MINUTE, 'key_ya'), 'two credentials of one place are two groups');
   });
 
-  test("a flush's order on the main thread is the ids' order, without building them", () => {
+  test("a flush's order on the main thread, kept as groups are created, is the ids' order", () => {
     const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
     const groups = Array.from({ length: 2000 }, (_, i) => ({
       minute: MINUTE + ((i * 7) % 3) * 60_000,
       credentialId: `key_${alphabet[(i * 31) % 62]}${alphabet[(i * 7919) % 62]}`,
     }));
-    const ordered = inWriteOrder(groups);
+    const runs = new PlaceRuns<(typeof groups)[number]>();
+    for (const g of groups) runs.add(g);
+    const ordered = runs.take();
+    assert.deepEqual(runs.take(), [], 'taking starts over');
     assert.equal(ordered.length, groups.length);
     assert.deepEqual(new Set(ordered), new Set(groups));
     const places = ordered.map((g) => usageGroupPlace(g.minute, g.credentialId));
