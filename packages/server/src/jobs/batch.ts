@@ -25,9 +25,10 @@ export interface BatchSpec<R, J> {
   /** Records in a job, for the bounds and metrics. */
   sizeOf(job: J): number;
   /**
-   * Takes the pending records in the order a flush writes them, from an owner that keeps them
-   * so as it sets them (the very records set and not dropped); as recorded without it. Called
-   * on the main thread when a flush takes its records.
+   * Takes the pending records in the order a flush writes them, for an owner that keeps that
+   * order itself as it sets records (exactly the records set and not dropped). Without it, a
+   * flush writes them in the order they were recorded. Called on the main thread when a flush
+   * takes its records.
    */
   takeInWriteOrder?(): R[];
   rowsPerJob: number;
