@@ -1,5 +1,6 @@
 /** API-key rows. Every read is scoped by account id, except the verify lookup by hash. */
-import { type ExpressionBuilder, type Kysely, type SelectQueryBuilder, sql, type Transaction } from 'kysely';
+import { type Kysely, type SelectQueryBuilder, sql, type Transaction } from 'kysely';
+import { notRevokedAt } from '../lifecycle/repository.js';
 import { whenReady } from '../maybe-promise.js';
 import { compiledOnce } from '../store/compiled-once.js';
 import type { Database } from '../store/schema.js';
@@ -57,14 +58,11 @@ export async function findKey(db: Db, accountId: string, id: string): Promise<Ap
   return db.selectFrom('api_keys').selectAll().where('id', '=', id).where('account_id', '=', accountId).executeTakeFirst();
 }
 
-/** A key is usable until its revocation, which may lie ahead (a rotation's grace period): the rule of both verify queries. */
-const usableAt = (now: number) => (eb: ExpressionBuilder<Database, 'api_keys'>) => eb.or([eb('revoked_at', 'is', null), eb('revoked_at', '>', now)]);
-
 /** The verify path's single query: a key by hash, usable until its revocation (if one is scheduled). Compiled once, run by `store.read`. */
 export function apiKeyLookup(store: Pick<Store, 'db' | 'read'>): CredentialLookup {
   const query = compiledOnce(
     (hash: string, now: number) =>
-      store.db.selectFrom('api_keys').select(['id', 'account_id', 'revoked_at']).where('key_hash', '=', hash).where(usableAt(now)),
+      store.db.selectFrom('api_keys').select(['id', 'account_id', 'revoked_at']).where('key_hash', '=', hash).where(notRevokedAt(now)),
     ['\u0000hash', Number.MIN_SAFE_INTEGER],
   );
   return (hash, now) => whenReady(store.read(query(hash, now)), ([row]) => (row ? verifiedKey(row) : null));
@@ -79,7 +77,7 @@ export function apiKeyBatchLookup(store: Pick<Store, 'db' | 'read'>): Credential
           .selectFrom('api_keys')
           .select(['key_hash', 'id', 'account_id', 'revoked_at'])
           .where('key_hash', 'in', hashes)
-          .where(usableAt(now))
+          .where(notRevokedAt(now))
           .compile(),
       ),
       (rows) => new Map(rows.map((row) => [row.key_hash, verifiedKey(row)])),

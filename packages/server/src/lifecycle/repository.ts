@@ -9,8 +9,12 @@ import type { Database } from '../store/schema.js';
 export type LifecycleTable = 'api_keys' | 'personal_access_tokens';
 type Db = Kysely<Database> | Transaction<Database>;
 
-/** Not revoked at `now`: never revoked, or only scheduled to be (a grace period still running). */
-const notRevokedAt = (now: number) => sql<boolean>`(revoked_at is null or revoked_at > ${now})`;
+/**
+ * Not revoked at `now`: never revoked, or only scheduled to be (a grace period still running).
+ * The one rule of a usable key or token, for every statement on these tables: the lifecycle's
+ * guards, the verify lookups and a token family's revocation.
+ */
+export const notRevokedAt = (now: number) => sql<boolean>`(revoked_at is null or revoked_at > ${now})`;
 
 /**
  * Claims `id` for rotation: points it at its successor and schedules its end, only if nobody

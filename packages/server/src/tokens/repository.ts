@@ -1,5 +1,6 @@
 /** Token rows. Every read is scoped by account id, except the verify lookup by hash. */
 import type { Kysely } from 'kysely';
+import { notRevokedAt } from '../lifecycle/repository.js';
 import { whenReady } from '../maybe-promise.js';
 import { compiledOnce } from '../store/compiled-once.js';
 import type { Database } from '../store/schema.js';
@@ -43,7 +44,7 @@ export async function revokeTokenFamily(db: Kysely<Database>, familyId: string, 
     .updateTable('personal_access_tokens')
     .set({ revoked_at: now, revoked_reason: 'family_revoked' })
     .where('family_id', '=', familyId)
-    .where((eb) => eb.or([eb('revoked_at', 'is', null), eb('revoked_at', '>', now)]))
+    .where(notRevokedAt(now))
     .execute();
   return members;
 }
